@@ -1,0 +1,14 @@
+# The two commands of README.md. Both do all set-up themselves, idempotently.
+.PHONY: run test lint bench
+
+run:   ## demo database + Odoo on http://localhost:8069
+	bash scripts/run.sh
+
+test:  ## the whole suite (extra pytest args: make test ARGS="tests/test_install.py -k menu")
+	bash scripts/test.sh $(ARGS)
+
+lint:
+	ruff check . && ruff format --check .
+
+bench:
+	bash scripts/bench.sh

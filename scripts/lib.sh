@@ -1,0 +1,123 @@
+# Shared set-up for scripts/run.sh and scripts/test.sh. Every step is idempotent.
+# shellcheck shell=bash
+set -euo pipefail
+
+REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+export DB_HOST="${DB_HOST:-127.0.0.1}"
+export DB_PORT="${DB_PORT:-5432}"
+export DB_USER="${DB_USER:-odoo}"
+export DB_PASSWORD="${DB_PASSWORD:-odoo}"
+PYTHON="${PYTHON:-python3}"
+STATE_DIR="${ASM_STATE_DIR:-$REPO/.odoo}"
+ODOO_CONF="$STATE_DIR/odoo.conf"
+# Filestores live with Odoo's default data dir so a template's copy finds its files.
+DATA_DIR="${ASM_DATA_DIR:-$HOME/.local/share/Odoo}"
+ADDONS="all_staff_marketing,all_staff_marketing_payroll"
+# Official source of Odoo 18.0 Community, used only when `import odoo` fails.
+ODOO_SOURCE_URL="${ODOO_SOURCE_URL:-https://nightly.odoo.com/18.0/nightly/src/odoo_18.0.latest.tar.gz}"
+
+die() { echo "ERROR: $*" >&2; exit 1; }
+say() { echo "==> $*"; }
+now() { date +%s.%N; }
+stage_time() { awk -v a="$1" -v b="$(now)" 'BEGIN{printf "%.1f", b-a}'; }
+
+is_local_db() { [[ "$DB_HOST" == "127.0.0.1" || "$DB_HOST" == "localhost" || "$DB_HOST" == "::1" ]]; }
+
+pg_ready() { pg_isready -q -h "$DB_HOST" -p "$DB_PORT" 2>/dev/null; }
+
+ensure_postgres() {
+  if ! command -v pg_isready >/dev/null 2>&1 || { is_local_db && ! command -v pg_ctlcluster >/dev/null 2>&1; }; then
+    if is_local_db && [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
+      say "installing PostgreSQL (Debian package)"
+      if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql postgresql-client >/dev/null; }; then
+        die "could not install PostgreSQL with apt-get; install the 'postgresql' package, then retry."
+      fi
+    else
+      die "PostgreSQL client tools not found; install 'postgresql' (or postgresql-client for a remote server), then retry."
+    fi
+  fi
+  if ! pg_ready; then
+    if is_local_db && command -v pg_ctlcluster >/dev/null 2>&1; then
+      local ver
+      ver=$(pg_lsclusters -h 2>/dev/null | awk -v p="$DB_PORT" '$3==p {print $1" "$2; exit}')
+      [[ -n "$ver" ]] || die "no PostgreSQL cluster on port $DB_PORT; create one with 'pg_createcluster <version> main --start', then retry."
+      say "starting PostgreSQL cluster $ver"
+      # shellcheck disable=SC2086
+      pg_ctlcluster $ver start >/dev/null 2>&1 || true
+      for _ in $(seq 1 20); do pg_ready && break; sleep 0.5; done
+    fi
+    pg_ready || die "PostgreSQL is not running on $DB_HOST:$DB_PORT and could not be started; start it (e.g. 'pg_ctlcluster 15 main start') or set DB_HOST/DB_PORT, then retry."
+  fi
+  if ! PGPASSWORD="$DB_PASSWORD" psql -h "$DB_HOST" -p "$DB_PORT" -U "$DB_USER" -d postgres -Atqc "select 1" >/dev/null 2>&1; then
+    if is_local_db && [[ $(id -u) -eq 0 ]]; then
+      say "creating PostgreSQL role $DB_USER"
+      su postgres -c "psql -p $DB_PORT -v ON_ERROR_STOP=1 -qc \"DO \\\$\\\$BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname='$DB_USER') THEN CREATE ROLE \\\"$DB_USER\\\" LOGIN CREATEDB PASSWORD '$DB_PASSWORD'; ELSE ALTER ROLE \\\"$DB_USER\\\" LOGIN CREATEDB PASSWORD '$DB_PASSWORD'; END IF; END\\\$\\\$;\"" >/dev/null \
+        || die "could not create the PostgreSQL role $DB_USER; create it (LOGIN CREATEDB) by hand, then retry."
+    fi
+    PGPASSWORD="$DB_PASSWORD" psql -h "$DB_HOST" -p "$DB_PORT" -U "$DB_USER" -d postgres -Atqc "select 1" >/dev/null 2>&1 \
+      || die "cannot log in to PostgreSQL at $DB_HOST:$DB_PORT as $DB_USER; check DB_USER/DB_PASSWORD."
+  fi
+}
+
+odoo_version() { "$PYTHON" -c "import odoo.release as r; print(r.serie)" 2>/dev/null; }
+
+ensure_odoo() {
+  local ver
+  ver=$(odoo_version || true)
+  if [[ -z "$ver" ]]; then
+    say "Odoo is not importable: installing Odoo 18.0 from the official source ($ODOO_SOURCE_URL)"
+    "$PYTHON" -m pip install -q -r "$REPO/requirements.txt" || die "could not install Odoo's Python dependencies (requirements.txt)."
+    "$PYTHON" -m pip install -q "odoo @ $ODOO_SOURCE_URL" || die "could not install Odoo 18.0 from $ODOO_SOURCE_URL; install Odoo 18.0 so that 'python3 -c \"import odoo\"' works, then retry."
+    ver=$(odoo_version || true)
+  fi
+  [[ "$ver" == "18.0" ]] || die "Odoo ${ver:-?} found at $("$PYTHON" -c 'import odoo;print(odoo.__path__[0])' 2>/dev/null), but this addon needs Odoo 18.0; install 18.0 or set PYTHON to an interpreter that has it."
+  # OCA dependencies and test tools: pinned; pip only downloads what is missing.
+  if ! "$PYTHON" - "$REPO" <<'PY' >/dev/null 2>&1
+import sys, importlib.metadata as md, re, pathlib
+repo = pathlib.Path(sys.argv[1])
+for f in ("requirements-addons.txt", "requirements-test.txt"):
+    for line in (repo / f).read_text().splitlines():
+        line = line.split("#")[0].strip()
+        if not line:
+            continue
+        name, ver = re.split(r"==", line)
+        if md.version(name) != ver:
+            raise SystemExit(1)
+PY
+  then
+    say "installing pinned OCA addons and test tools"
+    "$PYTHON" -m pip install -q -r "$REPO/requirements-addons.txt" -r "$REPO/requirements-test.txt" \
+      || die "could not install requirements-addons.txt / requirements-test.txt with pip."
+  fi
+}
+
+write_config() {
+  mkdir -p "$STATE_DIR"
+  cat > "$ODOO_CONF" <<CONF
+[options]
+addons_path = $REPO
+data_dir = $DATA_DIR
+db_host = $DB_HOST
+db_port = $DB_PORT
+db_user = $DB_USER
+db_password = $DB_PASSWORD
+db_replica_host = $DB_HOST
+db_replica_port = $DB_PORT
+list_db = True
+admin_passwd = ${ODOO_ADMIN_PASSWD:-admin}
+http_interface = 127.0.0.1
+http_port = ${HTTP_PORT:-8069}
+CONF
+}
+
+odoo_cli() { "$PYTHON" -c "import odoo.cli; odoo.cli.main()" "$@"; }
+
+db_exists() {
+  [[ -n "$(PGPASSWORD="$DB_PASSWORD" psql -h "$DB_HOST" -p "$DB_PORT" -U "$DB_USER" -d postgres -Atqc "select 1 from pg_database where datname='$1'")" ]]
+}
+
+setup_all() {
+  ensure_postgres
+  ensure_odoo
+  write_config
+}

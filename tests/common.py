@@ -1,0 +1,25 @@
+"""Base classes of the suite: data built once per class, never demo data."""
+
+from odoo.tests.common import TransactionCase, new_test_user
+
+
+class AsmCase(TransactionCase):
+    """TransactionCase for tests living outside the addon folder.
+
+    Odoo's MetaCase sets ``test_module``/``test_tags`` only for classes under
+    ``odoo.addons.*``; pytest-odoo needs them, so they are set here.
+    """
+
+    test_module = "all_staff_marketing"
+    test_tags = {"standard", "post_install"}
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=False))
+        cls.company = cls.env.ref("base.main_company")
+
+    @classmethod
+    def _new_user(cls, login, groups, **kw):
+        """Create an internal user with the given comma-separated group xml ids."""
+        return new_test_user(cls.env, login=login, groups=groups, **kw)
