@@ -18,6 +18,7 @@
     "data": [
         "security/all_staff_marketing_security.xml",
         "security/ir.model.access.csv",
+        "views/asm_statement_views.xml",
         "views/res_config_settings_views.xml",
         "views/menus.xml",
     ],
