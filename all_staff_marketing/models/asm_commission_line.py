@@ -30,7 +30,33 @@ class AsmCommissionLine(models.Model):
     )
     date = fields.Date(required=True, index=True, default=fields.Date.context_today)
     role = fields.Selection(BENEFICIARY_ROLES, required=True, default="referrer")
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", index="btree_not_null", check_company=True
+    )
+    invoice_id = fields.Many2one(
+        "account.move", string="Invoice", index="btree_not_null", check_company=True
+    )
+    payment_move_id = fields.Many2one(
+        "account.move",
+        string="Payment",
+        check_company=True,
+        help="Journal entry of the payment (or credit note) that triggered this line.",
+    )
+    base_amount = fields.Monetary(
+        currency_field="currency_id",
+        help="Collected untaxed amount, margin or event amount the rate applies to.",
+    )
+    rate = fields.Float(string="Rate (%)", digits=(16, 4))
+    tier_label = fields.Char(string="Tier", help="Contract-size tier that applied.")
+    multiplier = fields.Float(default=1.0, digits=(16, 4))
+    share = fields.Float(string="Share (%)", default=100.0)
+    days_late = fields.Integer()
+    deduction_pct = fields.Float(string="Late Deduction (%)")
+    gross_amount = fields.Monetary(
+        currency_field="currency_id", help="Amount before the late-payment deduction."
+    )
     amount = fields.Monetary(string="Net Amount", currency_field="currency_id")
+    reason = fields.Char(help="Why the line earns nothing, is on hold or void.")
     state = fields.Selection(
         [("on_hold", "On Hold"), ("payable", "Payable"), ("void", "Void")],
         required=True,
