@@ -117,7 +117,74 @@ db_exists() {
 }
 
 setup_all() {
+  LOG_DIR="$STATE_DIR/logs"; mkdir -p "$LOG_DIR"
   ensure_postgres
   ensure_odoo
   write_config
+}
+
+# Dependencies (manifest "depends", minus our own addons) of the given addons.
+addon_deps() {
+  "$PYTHON" - "$REPO" "$@" <<'PY'
+import ast, pathlib, sys
+repo = pathlib.Path(sys.argv[1]); names = sys.argv[2:]
+ours = {"all_staff_marketing", "all_staff_marketing_payroll"}
+deps = set()
+for name in names:
+    deps |= set(ast.literal_eval((repo / name / "__manifest__.py").read_text())["depends"])
+print(",".join(sorted(deps - ours)))
+PY
+}
+
+# ensure_template NAME_PREFIX MODULES [SOURCE_TEMPLATE]: a database with MODULES installed
+# (no demo), built once and reused while MODULES, Odoo and the OCA pins are unchanged.
+# A failed build leaves nothing behind. Prints the template's name on stdout.
+ensure_template() {
+  local prefix="$1" modules="$2" source="${3:-}" key name build t missing
+  key=$( { echo "$modules $source"; "$PYTHON" -c "import odoo.release as r; print(r.version)"; cat "$REPO/requirements-addons.txt"; } | sha1sum | cut -c1-10)
+  name="${prefix}_${key}"
+  t=$(now)
+  if db_exists "$name"; then
+    echo "stage template: reused $name" >&2
+    echo "$name"; return
+  fi
+  build="${name}_building"
+  odoo_cli db -c "$ODOO_CONF" drop "$build" >/dev/null 2>&1 || true
+  trap 'odoo_cli db -c "$ODOO_CONF" drop "'"$build"'" >/dev/null 2>&1 || true' EXIT
+  if [[ -n "$source" ]]; then
+    odoo_cli db -c "$ODOO_CONF" duplicate "$source" "$build" >/dev/null 2>&1
+  fi
+  say "building template $name with: $modules (once; 1-2 minutes)" >&2
+  if ! odoo_cli -c "$ODOO_CONF" -d "$build" -i "$modules" --without-demo=all --stop-after-init \
+       --log-level=warn >"$LOG_DIR/$prefix.log" 2>&1; then
+    tail -20 "$LOG_DIR/$prefix.log" >&2
+    die "template build failed (log: $LOG_DIR/$prefix.log); nothing was kept."
+  fi
+  missing=$(PGPASSWORD="$DB_PASSWORD" psql -h "$DB_HOST" -p "$DB_PORT" -U "$DB_USER" -d "$build" -Atqc \
+    "select string_agg(n, ',') from unnest(string_to_array('$modules', ',')) n
+     where n not in (select name from ir_module_module where state = 'installed')")
+  [[ -z "$missing" ]] || die "template build: module(s) $missing could not be installed (not on the addons path? see requirements-addons.txt); nothing was kept."
+  odoo_cli db -c "$ODOO_CONF" rename "$build" "$name" >/dev/null 2>&1
+  trap - EXIT
+  echo "stage template: built $name in $(stage_time "$t") s" >&2
+  echo "$name"
+}
+
+# install_checked DB MODULES MODE(-i|-u) LOGNAME [extra odoo args]: fails on any
+# WARNING/ERROR line in the log.
+install_checked() {
+  local db="$1" modules="$2" mode="$3" label="$4" log="$LOG_DIR/$4.log" t
+  shift 4
+  t=$(now)
+  odoo_cli -c "$ODOO_CONF" -d "$db" "$mode" "$modules" --stop-after-init --log-level=info "$@" \
+    >"$log" 2>&1 || { tail -30 "$log" >&2; die "$label of $modules failed (log: $log)."; }
+  check_log "$log" "$label of $modules"
+  echo "stage $label: $(stage_time "$t") s"
+}
+
+check_log() { # $1 log, $2 what
+  if grep -E " (WARNING|ERROR|CRITICAL) " "$1" | grep -v "Running as user 'root'" >"$1.bad"; then
+    cat "$1.bad" >&2
+    die "$2 logged the WARNING/ERROR lines above (full log: $1)."
+  fi
 }
