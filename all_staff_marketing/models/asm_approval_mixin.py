@@ -29,23 +29,31 @@ class AsmApprovalMixin(models.AbstractModel):
 
     def write(self, vals):
         self._check_frozen_write(vals)
+        submitted = self.browse()
         if self._state_field in vals:
             # A state change is under way: the tier checks of this write may
             # validate reviews; they must not start a second approval from there.
             self = self.with_context(asm_approval_state_write=True)
+            if vals[self._state_field] in self._state_from:
+                submitted = self.filtered(
+                    lambda rec: rec[rec._state_field] not in rec._state_from
+                )
         res = super().write(vals)
-        if vals.get(self._state_field) in self._state_from:
-            # Confirmed again after a rejection: that round is over.
-            self.review_ids.unlink()
-            # need_validation has no dependencies: drop its cached value around
-            # the change of reviews.
-            self.invalidate_recordset(["need_validation"])
-            # Ask the reviewers of every applicable tier at once; computing which
-            # reviews are pending now notifies their reviewers at once.
-            self.filtered("need_validation").request_validation()
-            self.invalidate_recordset(["need_validation"])
-            self.env["tier.review"].flush_model(["can_review"])
+        if submitted:
+            submitted._request_tier_reviews()
         return res
+
+    def _request_tier_reviews(self):
+        """Start a round of reviews on records just submitted for approval."""
+        # A previous round (rejected) is over.
+        self.review_ids.unlink()
+        # need_validation has no dependencies: drop its cached value around the
+        # change of reviews.
+        self.invalidate_recordset(["need_validation"])
+        self.filtered("need_validation").request_validation()
+        self.invalidate_recordset(["need_validation"])
+        # Computing which reviews are pending now notifies their reviewers now.
+        self.env["tier.review"].flush_model(["can_review"])
 
     def _allow_to_remove_reviews(self, values):
         # A rejected round stays visible (and readable by its reviewers) until
