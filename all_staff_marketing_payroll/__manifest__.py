@@ -7,7 +7,14 @@
     "author": "all_staff_marketing developers",
     "license": "AGPL-3",
     "depends": ["all_staff_marketing", "payroll"],
-    "data": [],
+    "data": [
+        "security/all_staff_marketing_payroll_security.xml",
+        "security/ir.model.access.csv",
+        "data/hr_salary_rule_data.xml",
+        "views/asm_statement_views.xml",
+        "views/hr_payslip_views.xml",
+    ],
+    "post_init_hook": "post_init_hook",
     "auto_install": False,
     "installable": True,
 }

@@ -1,0 +1,159 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import api, models
+from odoo.exceptions import UserError, ValidationError
+
+
+class AsmApprovalMixin(models.AbstractModel):
+    """Tier validation for our records that pay money (OCA ``base_tier_validation``).
+
+    A model becomes approvable with ``_inherit = [<model>, "asm.approval.mixin"]``.
+    It needs mail.thread, a ``state`` field with draft / confirmed / approved (/ paid)
+    values and ``action_approve`` / ``action_draft`` methods. Then: confirming (the
+    state written to confirmed) requests the reviews of every applicable
+    ``tier.definition``; the last validation approves the record; a rejection sends
+    it back to draft with the reviewer's comment in the chatter; the record is
+    read-only while under review and once approved. Tier definitions list the model
+    automatically (``tier_definition.py``).
+    """
+
+    _name = "asm.approval.mixin"
+    _inherit = ["tier.validation"]
+    _description = "All-Staff Marketing approval by tiers"
+
+    _tier_validation_manual_config = False
+    _state_from = ["confirmed"]
+    _state_to = ["approved"]
+    _cancel_state = "draft"
+    # States in which the record is frozen (read-only but for workflow fields).
+    _approval_frozen_states = ("approved", "paid")
+
+    def write(self, vals):
+        self._check_frozen_write(vals)
+        submitted = self.browse()
+        if self._state_field in vals:
+            # A state change is under way: the tier checks of this write may
+            # validate reviews; they must not start a second approval from there.
+            self = self.with_context(asm_approval_state_write=True)
+            if vals[self._state_field] in self._state_from:
+                submitted = self.filtered(
+                    lambda rec: rec[rec._state_field] not in rec._state_from
+                )
+        res = super().write(vals)
+        if submitted:
+            submitted._request_tier_reviews()
+        return res
+
+    def _request_tier_reviews(self):
+        """Start a round of reviews on records just submitted for approval."""
+        # A previous round (rejected) is over.
+        self.review_ids.unlink()
+        # need_validation has no dependencies: drop its cached value around the
+        # change of reviews.
+        self.invalidate_recordset(["need_validation"])
+        self.filtered("need_validation").request_validation()
+        self.invalidate_recordset(["need_validation"])
+        # Computing which reviews are pending now notifies their reviewers now.
+        self.env["tier.review"].flush_model(["can_review"])
+
+    def _allow_to_remove_reviews(self, values):
+        # A rejected round stays visible (and readable by its reviewers) until
+        # the record is confirmed again.
+        if self.env.context.get("asm_keep_rejected_reviews"):
+            return False
+        return super()._allow_to_remove_reviews(values)
+
+    def _get_tier_validation_readonly_domain(self):
+        # Editable in draft, also after a rejection.
+        return "validation_status in ('waiting', 'pending', 'validated')"
+
+    def _check_frozen_write(self, vals):
+        """Refuse edits of an approved or paid record, except workflow fields."""
+        if self.env.context.get("skip_validation_check"):
+            return
+        frozen = self.filtered(
+            lambda rec: rec[rec._state_field] in rec._approval_frozen_states
+        )
+        if not frozen:
+            return
+        refused = set(vals) - set(self._get_after_validation_exceptions())
+        if refused:
+            names = self.fields_get(sorted(refused), attributes=["string"])
+            raise ValidationError(
+                self.env._(
+                    "%(record)s is approved and can no longer be changed (fields: "
+                    "%(fields)s). Put corrections in the next period's statement.",
+                    record=frozen[0].display_name,
+                    fields=", ".join(f["string"] for f in names.values()),
+                )
+            )
+
+    @api.model
+    def _get_after_validation_exceptions(self):
+        """Workflow fields that still change after approval (paid, payroll link)."""
+        return [*super()._get_after_validation_exceptions(), self._state_field]
+
+    def validate_tier(self):
+        self._check_can_review()
+        return super().validate_tier()
+
+    def reject_tier(self):
+        self._check_can_review()
+        return super().reject_tier()
+
+    def _check_can_review(self):
+        self.ensure_one()
+        if not self.can_review:
+            raise UserError(
+                self.env._(
+                    "You cannot review %(record)s now: it is not waiting for you "
+                    "(%(next)s). Reviews follow the order of the tiers.",
+                    record=self.display_name,
+                    next=self.next_review or self.env._("no review pending"),
+                )
+            )
+
+    def _validate_tier(self, tiers=False):
+        res = super()._validate_tier(tiers)
+        if (
+            self.validation_status == "validated"
+            and self[self._state_field] in self._state_from
+            and not self.env.context.get("asm_approval_state_write")
+        ):
+            # The last reviewer's validation is the approval itself. Reviewers are
+            # whoever the tier definitions name and may lack write access on the
+            # record: this state change is the workflow's own step.
+            self.sudo()._action_tier_validated()
+        return res
+
+    def _rejected_tier(self, tiers=False):
+        reviews = (tiers or self.review_ids).filtered(
+            lambda r: self.env.user in r.reviewer_ids and r.comment
+        )
+        comment = reviews[:1].comment
+        res = super()._rejected_tier(tiers)
+        if (
+            self.validation_status == "rejected"
+            and self[self._state_field] in self._state_from
+        ):
+            # Same as above: the rejecting reviewer triggers the workflow's step.
+            self.sudo()._action_tier_rejected(comment)
+        return res
+
+    def _action_tier_validated(self):
+        """Hook: every tier validated. Override for a different approval step."""
+        self.action_approve()
+
+    def _action_tier_rejected(self, comment):
+        """Hook: a tier rejected. Override for a different rejection policy."""
+        if comment:
+            body = self.env._(
+                "Rejected by %(user)s: %(comment)s. Back to draft.",
+                user=self.env.user.name,
+                comment=comment,
+            )
+        else:
+            body = self.env._(
+                "Rejected by %(user)s. Back to draft.", user=self.env.user.name
+            )
+        self.message_post(body=body)
+        self.with_context(asm_keep_rejected_reviews=True).action_draft()

@@ -1,0 +1,2 @@
+from . import asm_statement
+from . import hr_payslip

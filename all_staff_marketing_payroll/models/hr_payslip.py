@@ -1,0 +1,147 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from collections import defaultdict
+
+from odoo import api, fields, models
+
+COMMISSION_CODE = "ASM_COMMISSION"
+
+
+class HrPayslip(models.Model):
+    _inherit = "hr.payslip"
+
+    asm_statement_ids = fields.One2many(
+        "asm.statement",
+        "payslip_id",
+        string="Commission Statements",
+        readonly=True,
+        help="Approved commission statements this payslip pays through the "
+        f"{COMMISSION_CODE} input.",
+    )
+
+    def _get_asm_claimable_statements(self, employees, date_from, date_to):
+        """Approved statements ending in the period, free or held by these slips.
+
+        A statement held by another payslip that is not cancelled is never taken:
+        one statement, one payslip.
+        """
+        return self.env["asm.statement"].search(
+            [
+                ("employee_id", "in", employees.ids),
+                ("state", "=", "approved"),
+                ("date_to", ">=", date_from),
+                ("date_to", "<=", date_to),
+                "|",
+                "|",
+                ("payslip_id", "=", False),
+                ("payslip_id", "in", self._origin.ids),
+                ("payslip_id.state", "=", "cancel"),
+            ],
+            order="date_to, id",
+        )
+
+    @api.model
+    def get_inputs(self, contracts, date_from, date_to):
+        """Fill the commission input with the employee's approved statements."""
+        res = super().get_inputs(contracts, date_from, date_to)
+        if not any(vals.get("code") == COMMISSION_CODE for vals in res):
+            return res
+        statements = self._get_asm_claimable_statements(
+            contracts.employee_id, date_from, date_to
+        )
+        amounts = defaultdict(float)
+        for statement in statements:
+            amounts[statement.employee_id, statement.company_id] += (
+                statement.amount_total
+            )
+        inputs, done = [], set()
+        for vals in res:
+            if vals.get("code") == COMMISSION_CODE:
+                contract = contracts.browse(vals["contract_id"])
+                key = (contract.employee_id, contract.company_id)
+                if key in done:
+                    continue  # one commission input per employee, not per contract
+                done.add(key)
+                vals = dict(vals, amount=amounts[key])
+            inputs.append(vals)
+        return inputs
+
+    def compute_sheet(self):
+        self._claim_asm_statements()
+        return super().compute_sheet()
+
+    def _pays_asm_commissions(self):
+        """Whether this payslip's salary rules read the commission input."""
+        self.ensure_one()
+        return COMMISSION_CODE in self._get_salary_rules().input_ids.mapped("code")
+
+    def _claim_asm_statements(self):
+        """Link each payslip to its employee's approved statements of the period
+        and set the commission input to their total."""
+        slips = self.filtered(
+            lambda slip: slip.state in ("draft", "verify") and not slip.credit_note
+        )
+        if not slips:
+            return
+        statements = slips._get_asm_claimable_statements(
+            slips.employee_id,
+            min(slips.mapped("date_from")),
+            max(slips.mapped("date_to")),
+        )
+        by_employee = defaultdict(list)
+        for statement in statements:
+            by_employee[statement.employee_id].append(statement)
+        claimed = self.env["asm.statement"]
+        for slip in slips:
+            mine = self.env["asm.statement"]
+            if slip._pays_asm_commissions():
+                for statement in by_employee[slip.employee_id]:
+                    if (
+                        statement.company_id == slip.company_id
+                        and slip.date_from <= statement.date_to <= slip.date_to
+                        and statement not in claimed
+                    ):
+                        mine |= statement
+            claimed |= mine
+            (slip.asm_statement_ids - mine)._release_from_payslip()
+            (mine - slip.asm_statement_ids).write({"payslip_id": slip.id})
+            slip._set_asm_commission_input(sum(mine.mapped("amount_total")))
+
+    def _set_asm_commission_input(self, amount):
+        self.ensure_one()
+        lines = self.input_line_ids.filtered(lambda line: line.code == COMMISSION_CODE)
+        if lines:
+            lines[1:].unlink()
+            lines[:1].amount = amount
+            return
+        contract = self.contract_id or self._get_employee_contracts()[:1]
+        if not amount or not contract:
+            return
+        rule_input = self._get_salary_rules().input_ids.filtered(
+            lambda rule_input: rule_input.code == COMMISSION_CODE
+        )[:1]
+        self.env["hr.payslip.input"].create(
+            {
+                "payslip_id": self.id,
+                "name": rule_input.name or self.env._("Commissions"),
+                "code": COMMISSION_CODE,
+                "amount": amount,
+                "contract_id": contract.id,
+            }
+        )
+
+    def action_payslip_done(self):
+        res = super().action_payslip_done()
+        self.asm_statement_ids.filtered(
+            lambda statement: statement.state == "approved"
+        ).action_mark_paid()
+        return res
+
+    def action_payslip_cancel(self):
+        res = super().action_payslip_cancel()
+        self.asm_statement_ids._release_from_payslip()
+        return res
+
+    def action_payslip_draft(self):
+        res = super().action_payslip_draft()
+        self.asm_statement_ids._release_from_payslip()
+        return res

@@ -1,0 +1,224 @@
+from datetime import date
+
+from odoo import Command
+from odoo.addons.all_staff_marketing_payroll.hooks import post_init_hook
+
+from .statement_common import StatementCase
+
+CODE = "ASM_COMMISSION"
+
+
+class TestPayrollBridge(StatementCase):
+    """Approved statements reach the payslip of their period, once."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        Category = cls.env["hr.salary.rule.category"]
+        basic = Category.create({"name": "Basic", "code": "BASIC"})
+        allowance = Category.create({"name": "Allowance", "code": "ALW"})
+        gross = Category.create({"name": "Gross", "code": "GROSS"})
+        net = Category.create({"name": "Net", "code": "NET"})
+        # what the install hook does when the database has an Allowance category
+        post_init_hook(cls.env)
+        Rule = cls.env["hr.salary.rule"]
+        rules = Rule.create(
+            [
+                {
+                    "name": "Basic Salary",
+                    "code": "BASIC",
+                    "sequence": 1,
+                    "category_id": basic.id,
+                    "amount_select": "code",
+                    "amount_python_compute": "result = contract.wage",
+                },
+                {
+                    "name": "Gross",
+                    "code": "GROSS",
+                    "sequence": 100,
+                    "category_id": gross.id,
+                    "amount_select": "code",
+                    "amount_python_compute": "result = categories.BASIC + "
+                    "categories.ALW",
+                },
+                {
+                    "name": "Net",
+                    "code": "NET",
+                    "sequence": 200,
+                    "category_id": net.id,
+                    "amount_select": "code",
+                    "amount_python_compute": "result = categories.BASIC + "
+                    "categories.ALW",
+                },
+            ]
+        )
+        cls.allowance = allowance
+        cls.commission_rule = cls.env.ref(
+            "all_staff_marketing_payroll.hr_salary_rule_asm_commission"
+        )
+        Structure = cls.env["hr.payroll.structure"]
+        # configuration: the manager adds the commission rule to the structure
+        cls.structure = Structure.create(
+            {
+                "name": "Sales staff",
+                "code": "SALES",
+                "rule_ids": [Command.set((rules | cls.commission_rule).ids)],
+            }
+        )
+        cls.structure_plain = Structure.create(
+            {
+                "name": "No commissions",
+                "code": "PLAIN",
+                "rule_ids": [Command.set(rules.ids)],
+            }
+        )
+        cls.contract = cls.env["hr.contract"].create(
+            {
+                "name": "Alice 2025",
+                "employee_id": cls.alice.id,
+                "wage": 5000.0,
+                "date_start": "2025-01-01",
+                "struct_id": cls.structure.id,
+                "state": "open",
+            }
+        )
+        cls.user_payroll = cls._new_user(
+            "asm_payroll", "base.group_user,payroll.group_payroll_manager"
+        )
+
+    def _payslip(self, date_from="2025-03-01", date_to="2025-03-31", structure=None):
+        return (
+            self.env["hr.payslip"]
+            .with_user(self.user_payroll)
+            .create(
+                {
+                    "name": f"Alice {date_from}",
+                    "employee_id": self.alice.id,
+                    "contract_id": self.contract.id,
+                    "struct_id": (structure or self.structure).id,
+                    "date_from": date_from,
+                    "date_to": date_to,
+                }
+            )
+        )
+
+    def _commission_input(self, slip):
+        return slip.input_line_ids.filtered(lambda line: line.code == CODE)
+
+    def test_rule_and_category_are_data(self):
+        category = self.commission_rule.category_id
+        self.assertEqual(category.parent_id, self.allowance)
+        self.assertEqual(self.commission_rule.input_ids.code, CODE)
+        self.assertFalse(
+            self.env["hr.payroll.structure"].search(
+                [("rule_ids", "in", self.commission_rule.ids), ("code", "!=", "SALES")]
+            ),
+            "added to structures by configuration only",
+        )
+
+    def test_full_chain(self):
+        statement = self.alice_march
+        self._approve(statement)
+        slip = self._payslip()
+        slip.compute_sheet()
+        self.assertEqual(self._commission_input(slip).amount, 600.0)
+        self.assertEqual(statement.payslip_id, slip)
+        self.assertEqual(statement.state, "approved", "paid on confirmation only")
+        self.assertEqual(slip.get_salary_line_total(CODE), 600.0)
+        self.assertEqual(slip.get_salary_line_total("GROSS"), 5600.0)
+        slip.action_payslip_done()
+        self.assertEqual(slip.state, "done")
+        self.assertEqual(statement.state, "paid")
+        self.assertEqual(statement.payslip_id, slip)
+        self.assertEqual(slip.asm_statement_ids, statement)
+        # a payslip of the same period does not pay it again
+        other = self._payslip()
+        other.compute_sheet()
+        self.assertFalse(other.asm_statement_ids)
+        self.assertEqual(other.get_salary_line_total("GROSS"), 5000.0)
+        # cancelling the payslip makes the statement due again
+        self.env["ir.config_parameter"].set_param("payroll.allow_cancel_payslips", True)
+        slip.action_payslip_cancel()
+        self.assertEqual(statement.state, "approved")
+        self.assertFalse(statement.payslip_id)
+        other.compute_sheet()
+        self.assertEqual(statement.payslip_id, other)
+        self.assertEqual(other.get_salary_line_total("GROSS"), 5600.0)
+        third = self._payslip()
+        third.compute_sheet()
+        self.assertFalse(third.asm_statement_ids, "held by the other payslip")
+        self.assertEqual(self._commission_input(third).amount, 0.0)
+        other.action_payslip_done()
+        self.assertEqual(statement.state, "paid")
+        self.assertEqual(statement.payslip_id, other)
+
+    def test_approved_after_the_payslip_was_computed(self):
+        slip = self._payslip()
+        slip.compute_sheet()
+        self.assertFalse(self._commission_input(slip))
+        self.assertEqual(slip.get_salary_line_total("GROSS"), 5000.0)
+        self._approve(self.alice_march)
+        slip.compute_sheet()
+        self.assertEqual(self._commission_input(slip).amount, 600.0)
+        self.assertEqual(slip.get_salary_line_total("GROSS"), 5600.0)
+
+    def test_only_approved_statements_ending_in_the_period(self):
+        self._approve(self.alice_may)
+        self.alice_march.with_user(self.user_officer).action_confirm()  # in review
+        march = self._payslip()
+        march.compute_sheet()
+        self.assertFalse(march.asm_statement_ids)
+        quarter = self._payslip("2025-03-01", "2025-05-31")
+        quarter.compute_sheet()
+        self.assertEqual(quarter.asm_statement_ids, self.alice_may)
+        self.assertEqual(self._commission_input(quarter).amount, 6500.0)
+        self._validate(self.alice_march, self.reviewer_1)
+        self._validate(self.alice_march, self.reviewer_2)
+        quarter.compute_sheet()
+        self.assertEqual(quarter.asm_statement_ids, self.alice_march | self.alice_may)
+        self.assertEqual(self._commission_input(quarter).amount, 7100.0)
+        self.assertEqual(quarter.get_salary_line_total("GROSS"), 12100.0)
+
+    def test_reset_to_draft_releases(self):
+        self._approve(self.alice_march)
+        slip = self._payslip()
+        slip.compute_sheet()
+        self.assertEqual(self.alice_march.payslip_id, slip)
+        slip.action_payslip_draft()
+        self.assertFalse(self.alice_march.payslip_id)
+        self.assertEqual(self.alice_march.state, "approved")
+
+    def test_structure_without_the_rule_pays_nothing(self):
+        self._approve(self.alice_march)
+        slip = self._payslip(structure=self.structure_plain)
+        slip.compute_sheet()
+        self.assertFalse(slip.asm_statement_ids)
+        slip.action_payslip_done()
+        self.assertEqual(self.alice_march.state, "approved")
+
+    def test_inputs_of_a_new_payslip(self):
+        self._approve(self.alice_march)
+        slip = self.env["hr.payslip"].new(
+            {
+                "employee_id": self.alice.id,
+                "contract_id": self.contract.id,
+                "struct_id": self.structure.id,
+                "date_from": "2025-03-01",
+                "date_to": "2025-03-31",
+            }
+        )
+        slip.onchange_struct_id()
+        self.assertEqual(self._commission_input(slip).amount, 600.0)
+        inputs = slip.get_inputs(self.contract, date(2025, 3, 1), date(2025, 3, 31))
+        self.assertEqual(
+            [(vals["code"], vals["amount"]) for vals in inputs], [(CODE, 600.0)]
+        )
+
+    def test_refund_leaves_the_statement_paid(self):
+        self._approve(self.alice_march)
+        slip = self._payslip()
+        slip.action_payslip_done()
+        self.assertEqual(self.alice_march.state, "paid")
+        slip.refund_sheet()
+        self.assertEqual(self.alice_march.state, "paid")
+        self.assertEqual(self.alice_march.payslip_id, slip)
