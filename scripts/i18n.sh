@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Regenerates all_staff_marketing/i18n/all_staff_marketing.pot from a database where
+# the addon is installed (default: the test DB of the last `make test`), and merges it
+# into zh_CN.po (new terms appear untranslated, obsolete ones are dropped).
+source "$(dirname "$0")/lib.sh"
+setup_all
+DB="${I18N_DB:-${TEST_DB:-asm_test}}"
+I18N="$REPO/all_staff_marketing/i18n"
+odoo_cli -c "$ODOO_CONF" -d "$DB" --i18n-export="$I18N/all_staff_marketing.pot" \
+  --modules=all_staff_marketing --stop-after-init --log-level=warn
+msgmerge --quiet --update --no-fuzzy-matching --backup=none "$I18N/zh_CN.po" "$I18N/all_staff_marketing.pot"
+msgattrib --no-obsolete -o "$I18N/zh_CN.po" "$I18N/zh_CN.po"
+msgfmt --check-format -o /dev/null "$I18N/zh_CN.po"
+echo "untranslated: $(msgattrib --untranslated "$I18N/zh_CN.po" | grep -c '^msgid ' || true)"
