@@ -1,0 +1,1 @@
+from . import asm_point_event_wizard
