@@ -139,23 +139,23 @@ class ResCompany(models.Model):
 
     def _get_asm_customer_tier(self, amount):
         """Tier of a customer who bought ``amount`` (untaxed, 12 months)."""
+        return self._get_asm_tier_function()(amount)
+
+    def _get_asm_tier_function(self):
+        """amount → tier for this company; built once for a batch of customers."""
         self.ensure_one()
-        rounding = self.currency_id.rounding
-        if (
-            float_compare(
-                amount, self.asm_tier_a_threshold, precision_rounding=rounding
-            )
-            > 0
-        ):
-            return "A"
-        if (
-            float_compare(
-                amount, self.asm_tier_b_threshold, precision_rounding=rounding
-            )
-            > 0
-        ):
-            return "B"
-        return "C"
+        digits = self.currency_id.decimal_places
+        a_threshold = self.asm_tier_a_threshold
+        b_threshold = self.asm_tier_b_threshold
+
+        def get_tier(amount):
+            if round(amount - a_threshold, digits) > 0:
+                return "A"
+            if round(amount - b_threshold, digits) > 0:
+                return "B"
+            return "C"
+
+        return get_tier
 
     @api.model_create_multi
     def create(self, vals_list):

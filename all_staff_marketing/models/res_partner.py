@@ -2,7 +2,7 @@
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
-from odoo.tools import SQL, float_compare, float_round
+from odoo.tools import SQL
 
 CUSTOMER_TIERS = [("A", "A"), ("B", "B"), ("C", "C")]
 
@@ -20,6 +20,7 @@ class ResPartner(models.Model):
     asm_tier_amount = fields.Float(
         string="Invoiced (12 Months)",
         company_dependent=True,
+        index=False,
         digits="Account",
         help="Untaxed amount invoiced to this customer over the last 12 months, "
         "credit notes deducted, in the company currency (last tier computation).",
@@ -100,7 +101,8 @@ class ResPartner(models.Model):
     @api.model
     def _asm_recompute_company_tiers(self, company):
         today = fields.Date.context_today(self)
-        rounding = company.currency_id.rounding
+        digits = company.currency_id.decimal_places
+        get_tier = company._get_asm_tier_function()
         amounts = self._asm_get_tier_amounts(company, today)
         # sudo: system batch over every customer of the company
         partners = self.sudo().with_company(company).with_context(active_test=False)
@@ -112,14 +114,10 @@ class ResPartner(models.Model):
         old = {p.id: (p.asm_customer_tier, p.asm_tier_amount) for p in current}
         ids, tiers, totals, changes = [], [], [], []
         for partner_id in amounts.keys() | old.keys():
-            amount = float_round(
-                amounts.get(partner_id, 0.0), precision_rounding=rounding
-            )
-            tier = company._get_asm_customer_tier(amount)
+            amount = round(amounts.get(partner_id, 0.0), digits)
+            tier = get_tier(amount)
             old_tier, old_amount = old.get(partner_id, (False, 0.0))
-            if tier == old_tier and not float_compare(
-                amount, old_amount, precision_rounding=rounding
-            ):
+            if tier == old_tier and round(amount - old_amount, digits) == 0:
                 continue
             ids.append(partner_id)
             tiers.append(tier)
