@@ -194,3 +194,14 @@ class TestPoints(AsmAttrCase):
         self.assertEqual(lead.company_id, company_b)
         self.assertEqual(lead.asm_points, 1 + 5 + 50)
         self.assertEqual(set(self._ledger(lead).company_id.ids), {company_b.id})
+
+    def test_deleted_referral_gives_points_back(self):
+        lead = self._referral(
+            self.alice, partner_name="Gone Ltd", stage_id=self.stage_proposition.id
+        )
+        lead.unlink()
+        lines = self.env["asm.point.line"].search([("employee_id", "=", self.alice.id)])
+        self.assertEqual(sorted(lines.mapped("points")), [-5, -1, 1, 5])
+        self.assertFalse(lines.lead_id)  # the history stays, without the lead
+        self.assertIn("deleted", lines.filtered(lambda x: x.points < 0)[0].name)
+        self.assertEqual(self._balance(self.alice), 0)

@@ -1,9 +1,9 @@
 from lxml import etree
 
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form
 
-from .common_attr import AsmAttrCase
+from .common_attr import PARTICIPANT, AsmAttrCase
 
 REFERRAL_FORM = "all_staff_marketing.asm_referral_view_form"
 
@@ -162,3 +162,13 @@ class TestReferralAccess(AsmAttrCase):
         for view_type in ("list", "form", "search"):
             arch = Lead.get_views([(False, view_type)])["views"][view_type]["arch"]
             self.assertIn("referrer_id", arch, view_type)
+
+    def test_participant_without_employee(self):
+        user = self._new_user("asm_no_employee", PARTICIPANT)
+        Lead = (
+            self.env["crm.lead"]
+            .with_user(user)
+            .with_context(asm_my_referral=True, default_user_id=False)
+        )
+        with self.assertRefused(UserError, "not linked to an employee"):
+            Lead.create({"partner_name": "Orphan Ltd"})

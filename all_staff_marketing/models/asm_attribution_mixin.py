@@ -90,8 +90,8 @@ class AsmAttributionMixin(models.AbstractModel):
         for rec in self:
             if not rec.referrer_id:
                 rec.referral_deal_type = False
-            elif not rec.referral_deal_type:
-                rec.referral_deal_type = "first"
+            else:
+                rec.referral_deal_type = rec.referral_deal_type or "first"
 
     @api.depends("referrer_id", "referral_deal_type")
     def _compute_referral_shares(self):

@@ -3,7 +3,7 @@ from collections import defaultdict
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import format_date
 
@@ -107,14 +107,15 @@ class CrmLead(models.Model):
         for lead in self:
             if not lead.referrer_id:
                 lead.referral_date = False
-            elif not lead.referral_date:
-                lead.referral_date = today
+            else:
+                lead.referral_date = lead.referral_date or today
 
     @api.depends("partner_id.commercial_partner_id.vat")
     def _compute_referral_vat(self):
         for lead in self:
-            if lead.partner_id.commercial_partner_id.vat:
-                lead.referral_vat = lead.partner_id.commercial_partner_id.vat
+            lead.referral_vat = (
+                lead.partner_id.commercial_partner_id.vat or lead.referral_vat
+            )
 
     @api.depends(
         "phone",
@@ -168,6 +169,17 @@ class CrmLead(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         self._asm_check_override_right(vals_list)
+        if self.env.context.get("asm_my_referral") and not all(
+            vals.get("referrer_id") for vals in vals_list
+        ):
+            raise UserError(
+                self.env._(
+                    "Your user is not linked to an employee of %(company)s, so a "
+                    "referral cannot be registered in your name. Ask HR to link your "
+                    "user to your employee record.",
+                    company=self.env.company.name,
+                )
+            )
         employees = self.env["hr.employee"].browse(
             [vals["referrer_id"] for vals in vals_list if vals.get("referrer_id")]
         )
@@ -365,12 +377,19 @@ class CrmLead(models.Model):
 
     # ---------------------------------------------------------------- points
 
+    @api.ondelete(at_uninstall=False)
+    def _unlink_asm_reverse_points(self):
+        """A deleted referral gives its points back (the ledger keeps both lines)."""
+        self.with_context(asm_points_release=True)._asm_sync_points()
+
     def _asm_sync_points(self):
         """Write the ledger entries that bring each lead's points in line with it.
 
         A referred, active lead has earned every grade up to the one of its stage
         (by grade sequence); anything earned beyond that (moved back, lost, referrer
         changed) is reversed with an opposite entry. History is never edited.
+        With ``asm_points_release`` in the context everything is reversed (the
+        leads are being deleted).
         """
         if not self:
             return
@@ -393,12 +412,13 @@ class CrmLead(models.Model):
             .search([("company_id", "in", companies.ids)])
         ):
             grades_by_company[grade.company_id].append(grade)
+        release = self.env.context.get("asm_points_release")
         vals_list = []
         for lead in self:
             company = lead._get_attribution_company()
             reached = lead.asm_grade_id
             wanted = set()
-            if lead.referrer_id and lead.active and reached:
+            if lead.referrer_id and lead.active and reached and not release:
                 wanted = {
                     (grade, lead.referrer_id)
                     for grade in grades_by_company[company]
@@ -427,6 +447,12 @@ class CrmLead(models.Model):
         if kind == "grade":
             name = self.env._(
                 "%(lead)s reached %(grade)s", lead=self.name, grade=grade.display_name
+            )
+        elif self.env.context.get("asm_points_release"):
+            name = self.env._(
+                "%(lead)s deleted: %(grade)s reversed",
+                lead=self.name,
+                grade=grade.display_name,
             )
         elif not self.active:
             name = self.env._(
