@@ -421,3 +421,9 @@ class TestOwnershipProtection(AsmAttrCase):
         self.assertFalse(leads._asm_get_referral_conflicts())
         # the keys of the 20 leads, one search of the leads, one of the owners
         self.assertLessEqual(self.env.cr.sql_log_count - queries_before, 6)
+
+    def test_duplicated_lead_is_not_a_new_referral(self):
+        duplicate = self.first.copy()
+        self.assertFalse(duplicate.referrer_id)
+        self.assertFalse(duplicate.referral_date)
+        self.assertEqual(duplicate.referrer_share, 0.0)

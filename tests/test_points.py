@@ -205,3 +205,21 @@ class TestPoints(AsmAttrCase):
         self.assertFalse(lines.lead_id)  # the history stays, without the lead
         self.assertIn("deleted", lines.filtered(lambda x: x.points < 0)[0].name)
         self.assertEqual(self._balance(self.alice), 0)
+
+    def test_merge_keeps_the_referral(self):
+        plain = self.env["crm.lead"].create(
+            {
+                "name": "Inbound request",
+                "partner_name": "Merge Co",
+                "type": "opportunity",
+                "stage_id": self.stage_proposition.id,
+            }
+        )
+        referred = self._referral(
+            self.alice, partner_name="Merge Co", stage_id=self.stage_qualified.id
+        )
+        merged = (plain | referred).merge_opportunity()
+        self.assertEqual(len(merged), 1)
+        self.assertEqual(merged.referrer_id, self.alice)
+        self.assertEqual(merged.asm_points, 6 if merged == plain else 1)
+        self.assertEqual(self._balance(self.alice), merged.asm_points)

@@ -25,6 +25,10 @@ class CrmLead(models.Model):
     _name = "crm.lead"
     _inherit = ["crm.lead", "asm.attribution.mixin"]
 
+    # a duplicated lead is not a new referral (follow-ups go through the owner)
+    referrer_id = fields.Many2one(copy=False)
+    referral_mode = fields.Selection(copy=False)
+    service_employee_id = fields.Many2one(copy=False)
     referral_date = fields.Date(
         compute="_compute_referral_date",
         store=True,
@@ -263,6 +267,8 @@ class CrmLead(models.Model):
         leads = self.filtered("referrer_id")
         if not leads:
             return {}
+        # leads being merged together do not claim against each other
+        ignored_ids = leads.ids + self.env.context.get("asm_merge_lead_ids", [])
         keys = {lead: lead._asm_match_keys() for lead in leads}
         all_keys = set().union(*keys.values())
         if not all_keys:
@@ -286,7 +292,7 @@ class CrmLead(models.Model):
                     expression.AND(
                         [
                             [
-                                ("id", "not in", leads.ids),
+                                ("id", "not in", ignored_ids),
                                 ("referrer_id", "!=", False),
                                 ("company_id", "in", companies.ids),
                                 ("referral_date", ">=", min(starts.values())),
@@ -329,7 +335,7 @@ class CrmLead(models.Model):
             for owner in owners:
                 if (
                     owner.company_id == company
-                    and owner.lead_id != lead
+                    and owner.lead_id.id not in ignored_ids
                     and keys[lead] & owner._asm_match_keys()
                 ):
                     conflicts[lead].append(
@@ -482,6 +488,31 @@ class CrmLead(models.Model):
             "kind": kind,
             "points": points,
         }
+
+    # ----------------------------------------------------------------- merge
+
+    def _merge_get_fields(self):
+        """A merged lead keeps the referral of the first referred lead."""
+        return [
+            *super()._merge_get_fields(),
+            "referrer_id",
+            "referral_mode",
+            "referral_date",
+            "service_employee_id",
+            "referral_handle",
+            "referral_vat",
+        ]
+
+    def _merge_opportunity(
+        self, user_id=False, team_id=False, auto_unlink=True, max_length=5
+    ):
+        merging = self.with_context(asm_merge_lead_ids=self.ids)
+        return super(CrmLead, merging)._merge_opportunity(
+            user_id=user_id,
+            team_id=team_id,
+            auto_unlink=auto_unlink,
+            max_length=max_length,
+        )
 
     # --------------------------------------------------------------- actions
 
