@@ -29,6 +29,10 @@ class CrmLead(models.Model):
     referrer_id = fields.Many2one(copy=False)
     referral_mode = fields.Selection(copy=False)
     service_employee_id = fields.Many2one(copy=False)
+    referral_deal_type = fields.Selection(copy=False)
+    referrer_share = fields.Float(copy=False)
+    salesperson_share = fields.Float(copy=False)
+    service_share = fields.Float(copy=False)
     referral_date = fields.Date(
         compute="_compute_referral_date",
         store=True,
@@ -36,6 +40,7 @@ class CrmLead(models.Model):
         precompute=True,
         index="btree_not_null",
         tracking=True,
+        copy=False,
         help="Day the referral was registered; ownership protection counts from it.",
     )
     referral_handle = fields.Char(
