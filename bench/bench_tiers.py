@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Benchmark: the nightly customer-tier recomputation over a large database.
 
-Usage (from the repository root, after a test run has left a database with the
-addon installed, e.g. TEST_DB=asm_attr)::
+Usage (from the repository root). The source database needs the addon installed:
+a partial test run leaves one (a full run ends by uninstalling), e.g.
+``TEST_DB=asm_attr bash scripts/test.sh tests/test_install.py``, then::
 
     python3 bench/bench_tiers.py -c .odoo/odoo.conf -d asm_attr
     python3 bench/bench_tiers.py -c .odoo/odoo.conf -d asm_attr \
