@@ -20,6 +20,22 @@
         "security/ir.model.access.csv",
         "views/asm_statement_views.xml",
         "views/res_config_settings_views.xml",
+        # --- attribution, grades, points, owners, tiers ---
+        "data/asm_grade_data.xml",
+        "data/ir_cron_data.xml",
+        "views/crm_lead_views.xml",
+        "views/sale_order_views.xml",
+        "views/account_move_views.xml",
+        "views/res_partner_views.xml",
+        "views/product_pricelist_views.xml",
+        "views/hr_employee_views.xml",
+        "views/asm_lead_grade_views.xml",
+        "views/asm_stage_grade_views.xml",
+        "views/asm_point_event_type_views.xml",
+        "views/asm_point_line_views.xml",
+        "views/asm_customer_owner_views.xml",
+        "wizards/asm_point_event_wizard_views.xml",
+        # --- approval by tiers, XLSX export ---
         "data/asm_statement_tier_data.xml",
         "report/asm_statement_xlsx_reports.xml",
         "wizards/asm_statement_export_wizard_views.xml",
@@ -27,7 +43,9 @@
         "views/menus.xml",
     ],
     "external_dependencies": {"python": ["xlsxwriter"]},
-    "demo": [],
+    "demo": [
+        "demo/asm_referral_demo.xml",
+    ],
     "application": True,
     "installable": True,
 }

@@ -10,3 +10,15 @@ from . import sale_order
 from . import asm_approval_mixin
 from . import asm_statement_tier
 from . import tier_definition
+
+# --- attribution, grades, points, customer owners and tiers (branch attr) ---
+from . import asm_lead_grade
+from . import asm_stage_grade
+from . import asm_point_event_type
+from . import asm_point_line
+from . import asm_customer_owner
+from . import asm_customer_tier_log
+from . import hr_employee
+from . import product_pricelist
+from . import res_company
+from . import res_partner

@@ -5,6 +5,7 @@ from odoo.tools import float_compare
 
 REFERRAL_MODES = [("direct", "Direct"), ("handoff", "Hand-off")]
 DEAL_TYPES = [("first", "First deal"), ("followup", "Follow-up")]
+SHARE_FIELDS = ("referrer_share", "salesperson_share", "service_share")
 
 
 class AsmAttributionMixin(models.AbstractModel):
@@ -35,6 +36,11 @@ class AsmAttributionMixin(models.AbstractModel):
     referral_deal_type = fields.Selection(
         DEAL_TYPES,
         string="Deal Type",
+        compute="_compute_referral_deal_type",
+        store=True,
+        readonly=False,
+        precompute=True,
+        copy=True,
         tracking=True,
         help="First deal of this customer in this company, or a follow-up deal.",
     )
@@ -44,15 +50,88 @@ class AsmAttributionMixin(models.AbstractModel):
         tracking=True,
         check_company=True,
     )
-    referrer_share = fields.Float(string="Referrer Share (%)", tracking=True)
-    salesperson_share = fields.Float(string="Salesperson Share (%)", tracking=True)
-    service_share = fields.Float(string="Service Share (%)", tracking=True)
+    referrer_share = fields.Float(
+        string="Referrer Share (%)",
+        compute="_compute_referral_shares",
+        store=True,
+        readonly=False,
+        precompute=True,
+        copy=True,
+        tracking=True,
+        help="Defaults from the company configuration for the deal type.",
+    )
+    salesperson_share = fields.Float(
+        string="Salesperson Share (%)",
+        compute="_compute_referral_shares",
+        store=True,
+        readonly=False,
+        precompute=True,
+        copy=True,
+        tracking=True,
+    )
+    service_share = fields.Float(
+        string="Service Share (%)",
+        compute="_compute_referral_shares",
+        store=True,
+        readonly=False,
+        precompute=True,
+        copy=True,
+        tracking=True,
+    )
     referral_excluded = fields.Boolean(
         string="Excluded from Rewards",
         tracking=True,
         help="No commission is earned on this document (e.g. sold at employee price).",
     )
     referral_exclusion_reason = fields.Char(string="Exclusion Reason", tracking=True)
+
+    @api.depends("referrer_id")
+    def _compute_referral_deal_type(self):
+        for rec in self:
+            if not rec.referrer_id:
+                rec.referral_deal_type = False
+            else:
+                rec.referral_deal_type = rec.referral_deal_type or "first"
+
+    @api.depends("referrer_id", "referral_deal_type")
+    def _compute_referral_shares(self):
+        for rec in self:
+            rec.update(rec._get_referral_default_shares())
+
+    def _get_referral_default_shares(self):
+        """Shares a document gets when its referrer or deal type is set.
+
+        Override to take them from elsewhere (the sale order takes its opportunity's).
+        """
+        self.ensure_one()
+        if not self.referrer_id:
+            return dict.fromkeys(SHARE_FIELDS, 0.0)
+        company = self._get_attribution_company() or self.env.company
+        return company._get_asm_default_shares(self.referral_deal_type)
+
+    def _get_attribution_company(self):
+        """Company the attribution belongs to (the document's company)."""
+        self.ensure_one()
+        return self.company_id
+
+    @api.constrains(
+        lambda self: ["referrer_id"] + (["company_id"] if "company_id" in self else [])
+    )
+    def _check_referrer_company(self):
+        for rec in self.filtered("referrer_id"):
+            company = rec._get_attribution_company()
+            if company and rec.referrer_id.company_id != company:
+                raise ValidationError(
+                    self.env._(
+                        "%(doc)s: the referrer %(referrer)s is an employee of "
+                        "%(referrer_company)s, not of %(company)s. Choose an "
+                        "employee of %(company)s as referrer.",
+                        doc=rec.display_name,
+                        referrer=rec.referrer_id.name,
+                        referrer_company=rec.referrer_id.company_id.name,
+                        company=company.name,
+                    )
+                )
 
     @api.constrains(
         "referrer_id", "referrer_share", "salesperson_share", "service_share"

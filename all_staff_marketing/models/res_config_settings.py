@@ -11,3 +11,40 @@ class ResConfigSettings(models.TransientModel):
         help="Every internal user becomes an All-Staff Marketing participant and can "
         "register referrals.",
     )
+
+    # --- attribution, ownership protection and customer tiers (branch attr) ---
+    asm_first_referrer_share = fields.Float(
+        related="company_id.asm_first_referrer_share", readonly=False
+    )
+    asm_first_salesperson_share = fields.Float(
+        related="company_id.asm_first_salesperson_share", readonly=False
+    )
+    asm_first_service_share = fields.Float(
+        related="company_id.asm_first_service_share", readonly=False
+    )
+    asm_followup_referrer_share = fields.Float(
+        related="company_id.asm_followup_referrer_share", readonly=False
+    )
+    asm_followup_salesperson_share = fields.Float(
+        related="company_id.asm_followup_salesperson_share", readonly=False
+    )
+    asm_followup_service_share = fields.Float(
+        related="company_id.asm_followup_service_share", readonly=False
+    )
+    asm_protection_days = fields.Integer(
+        related="company_id.asm_protection_days", readonly=False
+    )
+    asm_tier_a_threshold = fields.Monetary(
+        related="company_id.asm_tier_a_threshold",
+        readonly=False,
+        currency_field="currency_id",
+    )
+    asm_tier_b_threshold = fields.Monetary(
+        related="company_id.asm_tier_b_threshold",
+        readonly=False,
+        currency_field="currency_id",
+    )
+    asm_tier_computed_at = fields.Datetime(related="company_id.asm_tier_computed_at")
+
+    def action_asm_recompute_tiers(self):
+        return self.env["res.partner"].action_asm_recompute_tiers()

@@ -1,1 +1,2 @@
 from . import asm_statement_export_wizard
+from . import asm_point_event_wizard

@@ -1,0 +1,58 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import fields, models
+
+
+class HrEmployee(models.Model):
+    _inherit = "hr.employee"
+
+    # hr.employee fields missing from hr.employee.public need groups (see hr)
+    asm_referral_count = fields.Integer(
+        string="Referrals",
+        compute="_compute_asm_referral_stats",
+        groups="hr.group_hr_user",
+    )
+    asm_points_balance = fields.Integer(
+        string="Points",
+        compute="_compute_asm_referral_stats",
+        groups="hr.group_hr_user",
+        help="Sum of the employee's points ledger.",
+    )
+
+    def _compute_asm_referral_stats(self):
+        if not self.env.user.has_group("all_staff_marketing.group_officer"):
+            # the smart buttons are for officers; others may not read referrals
+            self.asm_referral_count = self.asm_points_balance = 0
+            return
+        leads = dict(
+            self.env["crm.lead"]
+            .with_context(active_test=False)
+            ._read_group(
+                [("referrer_id", "in", self.ids)], ["referrer_id"], ["__count"]
+            )
+        )
+        points = dict(
+            self.env["asm.point.line"]._read_group(
+                [("employee_id", "in", self.ids)], ["employee_id"], ["points:sum"]
+            )
+        )
+        for employee in self:
+            employee.asm_referral_count = leads.get(employee, 0)
+            employee.asm_points_balance = points.get(employee, 0)
+
+    def action_asm_view_referrals(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "all_staff_marketing.asm_referral_action_all"
+        )
+        action["domain"] = [("referrer_id", "=", self.id)]
+        action["context"] = {"active_test": False}
+        return action
+
+    def action_asm_view_points(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "all_staff_marketing.asm_point_line_action"
+        )
+        action["domain"] = [("employee_id", "=", self.id)]
+        action["context"] = {"default_employee_id": self.id}
+        return action
