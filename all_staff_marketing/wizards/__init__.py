@@ -1,0 +1,1 @@
+from . import asm_statement_generate
