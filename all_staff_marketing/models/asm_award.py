@@ -77,16 +77,18 @@ class AsmAward(models.Model):
     def action_confirm(self):
         if self.filtered(lambda award: award.state != "draft"):
             raise UserError(self.env._("Only draft awards can be confirmed."))
-        line_model = self.env["asm.commission.line"]
+        self.check_access("write")
+        # system step: officers grant awards but neither read employees' HR data nor
+        # write commission lines
+        line_model = self.env["asm.commission.line"].sudo()
         vals_list = []
-        for award in self:
+        for award in self.sudo():
             state, reason = line_model._get_initial_state(
                 award.employee_id, award.amount
             )
             vals_list.append(award._prepare_line_vals(state, reason))
-        # system step: officers grant awards but do not write commission lines
-        lines = line_model.sudo()._insert_lines(vals_list)
-        line_model.sudo()._update_quota_states(lines)
+        lines = line_model._insert_lines(vals_list)
+        line_model._update_quota_states(lines)
         self.write({"state": "done"})
 
     def action_cancel(self):

@@ -260,6 +260,10 @@ class AsmCommissionLine(models.Model):
                 )
             )
             ids.extend(row[0] for row in self.env.cr.fetchall())
+        # the cache of one2many fields listing lines (statement, award...) is stale
+        for fname in fnames:
+            for inverse in self.pool.field_inverses[self._fields[fname]]:
+                self.env[inverse.model_name].invalidate_model([inverse.name])
         return self.browse(ids)
 
     # ------------------------------------------------------------------

@@ -272,6 +272,17 @@ class AsmCommissionRule(models.Model):
                     )
                 )
 
+    @api.constrains("date_from", "date_to")
+    def _check_dates(self):
+        for rule in self:
+            if rule.date_from and rule.date_to and rule.date_from > rule.date_to:
+                raise ValidationError(
+                    self.env._(
+                        "Rule %(rule)s: 'Valid From' must be on or before 'Valid To'.",
+                        rule=rule.name,
+                    )
+                )
+
     @api.constrains("tier_ids")
     def _check_tier_ids(self):
         for rule in self:
