@@ -3,7 +3,7 @@ import math
 from collections import defaultdict, namedtuple
 
 from odoo import api, fields, models
-from odoo.tools import SQL, split_every
+from odoo.tools import SQL, float_compare, float_is_zero, float_round, split_every
 
 #: One side of a reconciliation that matters for commissions.
 #: kind 'earn': money received on an attributed invoice; 'clawback': money paid back
@@ -11,6 +11,11 @@ from odoo.tools import SQL, split_every
 PartialEvent = namedtuple(
     "PartialEvent",
     "partial_id amount kind invoice_id payment_move_id pay_date maturity",
+)
+#: An invoice line as the engine needs it (amounts in company currency).
+InvoiceLine = namedtuple(
+    "InvoiceLine",
+    "id product_id name untaxed cost categ_path product_tmpl_id",
 )
 
 
@@ -134,11 +139,12 @@ class AsmCommissionEngine(models.AbstractModel):
             )
         )
         partial_ids = [row[0] for row in self.env.cr.fetchall()]
+        created_ids = created.ids
         for batch in split_every(batch_size, partial_ids, list):
-            created |= self._process_partials(batch)
+            created_ids += self._process_partials(batch).ids
             # keep memory flat on big runs; everything is flushed first
             self.env.invalidate_all()
-        return created
+        return line_model.browse(created_ids)
 
     @api.model
     def _cron_recompute(self):
@@ -247,19 +253,43 @@ class AsmCommissionEngine(models.AbstractModel):
         ]
 
     @api.model
-    def _get_contract_totals(self, invoices):
+    def _get_invoice_orders(self, invoices):
+        """{invoice id: sale orders} of the invoices, in one query."""
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT DISTINCT aml.move_id, sol.order_id
+                  FROM sale_order_line_invoice_rel rel
+                  JOIN account_move_line aml ON aml.id = rel.invoice_line_id
+                  JOIN sale_order_line sol ON sol.id = rel.order_line_id
+                 WHERE aml.move_id = ANY(%s)
+                """,
+                invoices.ids,
+            )
+        )
+        rows = self.env.cr.fetchall()
+        orders = self.env["sale.order"].browse({order_id for _inv, order_id in rows})
+        orders.fetch(["amount_untaxed", "currency_id", "asm_landmark", "company_id"])
+        by_id = {order.id: order for order in orders}
+        result = defaultdict(lambda: self.env["sale.order"])
+        for invoice_id, order_id in rows:
+            result[invoice_id] |= by_id[order_id]
+        return result
+
+    @api.model
+    def _get_contract_totals(self, invoices, invoice_orders):
         """{invoice id: order/contract total in company currency} for size tiers.
 
         The total of the invoice's sale orders when it has some, else the invoice's
         untaxed total.
         """
-        totals = {inv.id: abs(inv.amount_untaxed_signed) for inv in invoices}
-        orders_by_invoice = defaultdict(lambda: self.env["sale.order"])
-        for line in invoices.invoice_line_ids.filtered("sale_line_ids"):
-            orders_by_invoice[line.move_id.id] |= line.sale_line_ids.order_id
-        for invoice_id, orders in orders_by_invoice.items():
-            invoice = invoices.browse(invoice_id)
-            totals[invoice_id] = sum(
+        totals = {}
+        for invoice in invoices:
+            orders = invoice_orders.get(invoice.id)
+            if not orders:
+                totals[invoice.id] = abs(invoice.amount_untaxed_signed)
+                continue
+            totals[invoice.id] = sum(
                 order.currency_id._convert(
                     order.amount_untaxed,
                     invoice.company_id.currency_id,
@@ -271,16 +301,14 @@ class AsmCommissionEngine(models.AbstractModel):
         return totals
 
     @api.model
-    def _get_landmark_invoice_ids(self, invoices):
+    def _get_landmark_invoice_ids(self, invoices, invoice_orders):
         """Ids of invoices of landmark projects (flag on the invoice or its orders)."""
-        return set(
-            invoices.filtered(
-                lambda inv: inv.asm_landmark
-                or any(
-                    inv.invoice_line_ids.sale_line_ids.order_id.mapped("asm_landmark")
-                )
-            ).ids
-        )
+        landmark_ids = set()
+        for invoice in invoices:
+            orders = invoice_orders.get(invoice.id)
+            if invoice.asm_landmark or (orders and any(orders.mapped("asm_landmark"))):
+                landmark_ids.add(invoice.id)
+        return landmark_ids
 
     @api.model
     def _get_new_customer_invoice_ids(self, invoices):
@@ -339,12 +367,18 @@ class AsmCommissionEngine(models.AbstractModel):
     # ------------------------------------------------------------------
     @api.model
     def _generate_earn_lines(self, events):
-        """Lines for money received on attributed invoices (one per invoice line,
-        beneficiary and payment)."""
+        """Lines for money received on attributed invoices: one per invoice line,
+        beneficiary and payment.
+
+        Everything is read in batch first; the loops below only touch plain values.
+        """
         line_model = self.env["asm.commission.line"]
+        rule_model = self.env["asm.commission.rule"]
         if not events:
             return line_model
-        invoices = self.env["account.move"].browse({e.invoice_id for e in events})
+        invoices = self.env["account.move"].browse(
+            sorted({e.invoice_id for e in events})
+        )
         invoices.fetch(
             [
                 "name",
@@ -366,22 +400,32 @@ class AsmCommissionEngine(models.AbstractModel):
                 "referral_exclusion_reason",
             ]
         )
+        companies = invoices.company_id
+        compiled = rule_model._get_compiled_rules(companies)
+        if not compiled:
+            return line_model
         inv_lines = self.env["account.move.line"].search_fetch(
             [("move_id", "in", invoices.ids), ("display_type", "=", "product")],
             ["move_id", "product_id", "name", "balance", "quantity", "asm_unit_cost"],
             order="move_id, sequence, id",
         )
+        inv_lines.product_id.fetch(["categ_id", "product_tmpl_id"])
+        inv_lines.product_id.categ_id.fetch(["parent_path"])
         lines_by_invoice = defaultdict(list)
         for inv_line in inv_lines:
-            lines_by_invoice[inv_line.move_id.id].append(inv_line)
-        products = inv_lines.product_id
-        products.fetch(["categ_id", "product_tmpl_id"])
-        products.categ_id.fetch(["parent_path"])
+            product = inv_line.product_id
+            lines_by_invoice[inv_line.move_id.id].append(
+                InvoiceLine(
+                    inv_line.id,
+                    product.id,
+                    inv_line.name or "",
+                    -inv_line.balance,
+                    inv_line.asm_unit_cost * inv_line.quantity,
+                    product.categ_id.parent_path,
+                    product.product_tmpl_id.id,
+                )
+            )
 
-        companies = invoices.company_id
-        compiled = self.env["asm.commission.rule"]._get_compiled_rules(companies)
-        if not compiled:
-            return line_model
         salespeople = self._get_salesperson_employees(invoices)
         beneficiaries = {
             invoice.id: self._get_beneficiaries(invoice, salespeople)
@@ -392,44 +436,68 @@ class AsmCommissionEngine(models.AbstractModel):
         )
         employees.fetch(["company_id", "department_id", "job_id"])
         employees.department_id.fetch(["parent_path", "asm_business"])
+        initial_states = line_model._get_initial_states(employees)
+        employee_info = {
+            emp.id: (
+                emp.department_id.id,
+                emp.department_id.parent_path,
+                initial_states[emp.id],
+                ("payable", False),
+            )
+            for emp in employees
+        }
         factors = (
             self.env["asm.commission.multiplier"]._get_factors(employees)
             if any(rule.multiplier for rule in compiled)
             else {}
         )
+        need_totals = any(rule.tiers for rule in compiled)
+        need_landmark = any(rule.landmark_uplift for rule in compiled)
+        invoice_orders = (
+            self._get_invoice_orders(invoices) if need_totals or need_landmark else {}
+        )
         totals = (
-            self._get_contract_totals(invoices)
-            if any(rule.tiers for rule in compiled)
-            else {}
+            self._get_contract_totals(invoices, invoice_orders) if need_totals else {}
         )
         landmark_ids = (
-            self._get_landmark_invoice_ids(invoices)
-            if any(rule.landmark_uplift for rule in compiled)
+            self._get_landmark_invoice_ids(invoices, invoice_orders)
+            if need_landmark
             else set()
         )
         schedules = self.env["asm.late.bracket"]._get_schedules(companies)
-        bracket_model = self.env["asm.late.bracket"]
+        get_deduction = self.env["asm.late.bracket"]._get_deduction
         deal_facts = self._prepare_deal_facts(invoices, compiled)
+        below_cost = self.env._("Sold at or below cost")
 
-        # rule of every (invoice line, beneficiary), and weights for fixed amounts
-        rule_model = self.env["asm.commission.rule"]
+        # per invoice: plain values, beneficiaries and the rule of each line x
+        # beneficiary (first matching rule; cached by what rules look at)
         cache = {}
-        chosen = {}  # (line id, beneficiary index) -> compiled rule
+        chosen = {}
+        inv_info = {}
         for invoice in invoices:
             facts = deal_facts[invoice.id]
             deal_key = tuple(facts.values())
-            for inv_line in lines_by_invoice[invoice.id]:
-                product = inv_line.product_id
-                facts["categ_path"] = product.categ_id.parent_path
-                facts["product_tmpl_id"] = product.product_tmpl_id.id
-                for index, (employee, role, _share) in enumerate(
-                    beneficiaries[invoice.id]
-                ):
-                    dept_path = employee.department_id.parent_path
+            bens = []
+            for employee, role, share in beneficiaries[invoice.id]:
+                bens.append(
+                    (
+                        employee.id,
+                        role,
+                        share,
+                        rule_model._get_beneficiary_exclusion_reason(
+                            invoice, employee, role
+                        ),
+                    )
+                )
+            for line in lines_by_invoice[invoice.id]:
+                facts["categ_path"] = line.categ_path
+                facts["product_tmpl_id"] = line.product_tmpl_id
+                for index, (emp_id, role, _share, _reason) in enumerate(bens):
+                    dept_path = employee_info[emp_id][1]
                     key = (
                         deal_key,
-                        facts["categ_path"],
-                        facts["product_tmpl_id"],
+                        line.categ_path,
+                        line.product_tmpl_id,
                         role,
                         dept_path,
                     )
@@ -438,110 +506,127 @@ class AsmCommissionEngine(models.AbstractModel):
                             compiled, facts, role, dept_path
                         )
                     if cache[key]:
-                        chosen[inv_line.id, index] = cache[key]
+                        chosen[line.id, index] = cache[key]
+            excluded = invoice.referral_excluded and self.env._(
+                "Excluded: %(reason)s",
+                reason=invoice.referral_exclusion_reason
+                or self.env._("no reward on this order"),
+            )
+            inv_info[invoice.id] = (
+                invoice.name,
+                invoice.company_id.id,
+                invoice.commercial_partner_id.id,
+                invoice.company_id.currency_id.rounding,
+                abs(invoice.amount_total_signed),
+                excluded,
+                invoice.id in landmark_ids,
+                schedules[invoice.company_id.id],
+                totals.get(invoice.id, 0.0),
+                bens,
+            )
         fixed_weights = self._get_fixed_weights(lines_by_invoice, chosen)
 
         vals_list = []
         for event in events:
-            invoice = invoices.browse(event.invoice_id)
-            currency = invoice.company_id.currency_id
-            total = abs(invoice.amount_total_signed)
-            if currency.is_zero(total):
+            (
+                inv_name,
+                company_id,
+                partner_id,
+                rounding,
+                total,
+                excluded,
+                landmark,
+                schedule,
+                contract_total,
+                bens,
+            ) = inv_info[event.invoice_id]
+            if float_is_zero(total, precision_rounding=rounding):
                 continue
             ratio = min(event.amount / total, 1.0)
-            days_late = (
-                max((event.pay_date - event.maturity).days, 0)
-                if (event.maturity and event.pay_date)
-                else 0
-            )
-            deduction = bracket_model._get_deduction(
-                schedules[invoice.company_id.id], days_late
-            )
-            uplift_invoice = invoice.id in landmark_ids
-            bens = beneficiaries[invoice.id]
-            for inv_line in lines_by_invoice[invoice.id]:
-                untaxed = -inv_line.balance
-                collected = currency.round(untaxed * ratio)
-                cost = currency.round(inv_line.asm_unit_cost * inv_line.quantity)
-                line_reason = False
-                if invoice.referral_excluded:
-                    line_reason = self.env._(
-                        "Excluded: %(reason)s",
-                        reason=invoice.referral_exclusion_reason
-                        or self.env._("no reward on this order"),
-                    )
-                elif currency.compare_amounts(untaxed, cost) <= 0:
-                    line_reason = self.env._("Sold at or below cost")
+            days_late = 0
+            if event.maturity and event.pay_date:
+                days_late = max((event.pay_date - event.maturity).days, 0)
+            deduction = get_deduction(schedule, days_late)
+            for line in lines_by_invoice[event.invoice_id]:
+                collected = float_round(
+                    line.untaxed * ratio, precision_rounding=rounding
+                )
+                line_reason = excluded or (
+                    float_compare(line.untaxed, line.cost, precision_rounding=rounding)
+                    <= 0
+                    and below_cost
+                )
                 groups = defaultdict(list)
                 for index, ben in enumerate(bens):
-                    rule = chosen.get((inv_line.id, index))
+                    rule = chosen.get((line.id, index))
                     if rule:
                         groups[rule].append(ben)
                 for rule, members in groups.items():
                     if rule.base == "collected":
                         base = collected
                     elif rule.base == "margin":
-                        base = currency.round((untaxed - cost) * ratio)
+                        base = (line.untaxed - line.cost) * ratio
                     else:
-                        weight = fixed_weights[invoice.id, rule.id, inv_line.id]
-                        base = currency.round(rule.fixed_amount * weight * ratio)
+                        weight = fixed_weights[event.invoice_id, rule.id, line.id]
+                        base = rule.fixed_amount * weight * ratio
+                    base = float_round(base, precision_rounding=rounding)
                     if rule.base == "fixed":
                         rate, tier_label = 100.0, False
                     else:
-                        rate, tier_label = rule.rate_for(totals.get(invoice.id, 0.0))
+                        rate, tier_label = rule.rate_for(contract_total)
                     rule_amount = (
-                        0.0 if line_reason else currency.round(base * rate / 100)
+                        0.0
+                        if line_reason
+                        else float_round(base * rate / 100, precision_rounding=rounding)
                     )
                     parts = split_by_shares(
-                        rule_amount,
-                        [share for _e, _r, share in members],
-                        currency.rounding,
+                        rule_amount, [ben[2] for ben in members], rounding
                     )
-                    uplift = rule.landmark_uplift if uplift_invoice else 0.0
-                    for (employee, role, share), part in zip(
+                    uplift = rule.landmark_uplift if landmark else 0.0
+                    for (emp_id, role, share, ben_reason), part in zip(
                         members, parts, strict=True
                     ):
-                        reason = (
-                            line_reason
-                            or rule_model._get_beneficiary_exclusion_reason(
-                                invoice, employee, role
-                            )
-                        )
-                        factor = (
-                            factors.get(employee.id, 1.0) if rule.multiplier else 1.0
-                        )
+                        dept_id, _path, positive, other = employee_info[emp_id]
+                        reason = line_reason or ben_reason
+                        factor = factors.get(emp_id, 1.0) if rule.multiplier else 1.0
                         gross = (
                             0.0
                             if reason
-                            else currency.round(part * factor * (1 + uplift / 100))
+                            else float_round(
+                                part * factor * (1 + uplift / 100),
+                                precision_rounding=rounding,
+                            )
                         )
-                        net = currency.round(gross * (1 - deduction / 100))
+                        net = float_round(
+                            gross * (1 - deduction / 100), precision_rounding=rounding
+                        )
                         if reason:
                             state = "void"
                         else:
-                            state, reason = line_model._get_initial_state(employee, net)
+                            state, reason = positive if net > 0 else other
                         vals_list.append(
                             {
-                                "name": f"{invoice.name}: {inv_line.name or ''}"[:200],
+                                "name": f"{inv_name}: {line.name}"[:200],
                                 "kind": "earn",
-                                "key": f"earn/p{event.partial_id}/l{inv_line.id}"
-                                f"/e{employee.id}/{role}",
-                                "company_id": invoice.company_id.id,
-                                "employee_id": employee.id,
-                                "department_id": employee.department_id.id,
+                                "key": f"earn/p{event.partial_id}/l{line.id}"
+                                f"/e{emp_id}/{role}",
+                                "company_id": company_id,
+                                "employee_id": emp_id,
+                                "department_id": dept_id,
                                 "date": event.pay_date,
                                 "role": role,
-                                "partner_id": invoice.commercial_partner_id.id,
-                                "invoice_id": invoice.id,
-                                "invoice_line_id": inv_line.id,
-                                "product_id": inv_line.product_id.id,
+                                "partner_id": partner_id,
+                                "invoice_id": event.invoice_id,
+                                "invoice_line_id": line.id,
+                                "product_id": line.product_id,
                                 "payment_move_id": event.payment_move_id,
                                 "partial_id": event.partial_id,
                                 "rule_id": rule.id,
                                 "paid_ratio": ratio,
                                 "collected_amount": collected,
-                                "credited_amount": currency.round(
-                                    collected * share / 100
+                                "credited_amount": float_round(
+                                    collected * share / 100,
+                                    precision_rounding=rounding,
                                 ),
                                 "base_amount": base,
                                 "rate": rate,
@@ -573,10 +658,10 @@ class AsmCommissionEngine(models.AbstractModel):
         for invoice_id, inv_lines in lines_by_invoice.items():
             for rule_id, line_ids in matched.items():
                 lines = [line for line in inv_lines if line.id in line_ids]
-                total = sum(-line.balance for line in lines)
+                total = sum(line.untaxed for line in lines)
                 for line in lines:
                     weights[invoice_id, rule_id, line.id] = (
-                        -line.balance / total if total else 1 / len(lines)
+                        line.untaxed / total if total else 1 / len(lines)
                     )
         return weights
 
@@ -614,17 +699,33 @@ class AsmCommissionEngine(models.AbstractModel):
                 ids=invoices.ids,
             )
         )
+        rows = self.env.cr.fetchall()
+        lasts = line_model.browse([row[-1] for row in rows])
+        lasts.fetch(
+            [
+                "name",
+                "employee_id",
+                "product_id",
+                "rule_id",
+                "rate",
+                "tier_label",
+                "multiplier",
+                "uplift_pct",
+                "share",
+                "invoice_line_id",
+            ]
+        )
+        lasts.employee_id.fetch(["department_id"])
+        lasts.invoice_line_id.fetch(["balance"])
+        last_by_id = {line.id: line for line in lasts}  # iterating keeps prefetching
+        payment_names = {
+            move.id: move.name
+            for move in self.env["account.move"].browse(
+                list({e.payment_move_id for e in events})
+            )
+        }
         groups = defaultdict(list)
-        for (
-            inv_id,
-            line_id,
-            emp_id,
-            role,
-            earned,
-            paid,
-            held,
-            last_id,
-        ) in self.env.cr.fetchall():
+        for inv_id, line_id, emp_id, role, earned, paid, held, last_id in rows:
             groups[inv_id].append(
                 {
                     "line_id": line_id,
@@ -633,7 +734,7 @@ class AsmCommissionEngine(models.AbstractModel):
                     "earned": float(earned),
                     "paid": paid or 0.0,
                     "held": bool(held),
-                    "last": line_model.browse(last_id),
+                    "last": last_by_id[last_id],
                 }
             )
         vals_list = []
@@ -659,9 +760,7 @@ class AsmCommissionEngine(models.AbstractModel):
                     {
                         "name": self.env._(
                             "Refund %(refund)s: %(line)s",
-                            refund=self.env["account.move"]
-                            .browse(event.payment_move_id)
-                            .name,
+                            refund=payment_names[event.payment_move_id],
                             line=last.name,
                         )[:200],
                         "kind": "clawback",

@@ -93,7 +93,6 @@ class AsmCommissionLine(models.Model):
         LINE_KINDS,
         required=True,
         default="manual",
-        index=True,
         help="What produced the line: a payment, a refund, the reversal of an earlier "
         "line, an event, a manual award or a manual adjustment.",
     )
@@ -103,9 +102,7 @@ class AsmCommissionLine(models.Model):
         help="Technical: what the line was generated from. Unique, so generating "
         "twice never duplicates a line.",
     )
-    rule_id = fields.Many2one(
-        "asm.commission.rule", string="Rule", ondelete="restrict", index=True
-    )
+    rule_id = fields.Many2one("asm.commission.rule", string="Rule", ondelete="restrict")
     invoice_line_id = fields.Many2one(
         "account.move.line",
         string="Invoice Line",
@@ -270,12 +267,26 @@ class AsmCommissionLine(models.Model):
     # Monthly quota of business departments (DOMAIN §1, §5)
     # ------------------------------------------------------------------
     @api.model
+    def _get_initial_states(self, employees):
+        """{employee id: (state, reason)} of new positive lines of ``employees``.
+
+        Business-department staff wait for their monthly quota; lines that earn
+        nothing or take back are never held. Override for another policy.
+        """
+        held = ("on_hold", self.env._("Waiting for the monthly quota"))
+        return {
+            employee.id: held
+            if employee.department_id.asm_business
+            else ("payable", False)
+            for employee in employees
+        }
+
+    @api.model
     def _get_initial_state(self, employee, amount):
-        """(state, reason) of a new positive line of ``employee``."""
-        department = employee.department_id
-        if amount > 0 and department.asm_business:
-            return "on_hold", self.env._("Waiting for the monthly quota")
-        return "payable", False
+        """(state, reason) of a new line of ``employee`` earning ``amount``."""
+        if amount <= 0:
+            return "payable", False
+        return self._get_initial_states(employee)[employee.id]
 
     @api.model
     def _update_quota_states(self, lines=None, close_before=None):
@@ -289,10 +300,21 @@ class AsmCommissionLine(models.Model):
         """
         domain = [("state", "=", "on_hold"), ("statement_id", "=", False)]
         if lines is not None:
-            lines = lines.filtered(lambda line: line.state == "on_hold")
             if not lines:
                 return
-            domain.append(("employee_id", "in", lines.employee_id.ids))
+            self.env.cr.execute(
+                SQL(
+                    """
+                    SELECT DISTINCT employee_id FROM asm_commission_line
+                     WHERE id = ANY(%s) AND state = 'on_hold'
+                    """,
+                    lines.ids,
+                )
+            )
+            employee_ids = [row[0] for row in self.env.cr.fetchall()]
+            if not employee_ids:
+                return
+            domain.append(("employee_id", "in", employee_ids))
         held = self.search(domain)
         if not held:
             return
