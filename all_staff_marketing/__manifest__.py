@@ -35,6 +35,20 @@
         "views/asm_point_line_views.xml",
         "views/asm_customer_owner_views.xml",
         "wizards/asm_point_event_wizard_views.xml",
+        # --- commission engine ---
+        "data/asm_commission_data.xml",
+        "data/asm_commission_cron.xml",
+        "views/asm_commission_rule_views.xml",
+        "views/asm_commission_multiplier_views.xml",
+        "views/asm_late_bracket_views.xml",
+        "views/asm_event_reward_views.xml",
+        "views/asm_award_views.xml",
+        "views/asm_commission_line_views.xml",
+        "views/asm_statement_commission_views.xml",
+        "views/hr_department_quota_views.xml",
+        "views/account_move_commission_views.xml",
+        "views/sale_order_commission_views.xml",
+        "wizards/asm_statement_generate_views.xml",
         # --- approval by tiers, XLSX export ---
         "data/asm_statement_tier_data.xml",
         "report/asm_statement_xlsx_reports.xml",
@@ -45,6 +59,7 @@
     "external_dependencies": {"python": ["xlsxwriter"]},
     "demo": [
         "demo/asm_referral_demo.xml",
+        "demo/asm_commission_demo.xml",
     ],
     "application": True,
     "installable": True,

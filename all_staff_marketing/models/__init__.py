@@ -22,3 +22,19 @@ from . import hr_employee
 from . import product_pricelist
 from . import res_company
 from . import res_partner
+
+# --- commission engine (branch comm) ---
+from . import account_move_commission
+from . import account_move_line_commission
+from . import account_partial_reconcile
+from . import asm_award
+from . import asm_commission_engine
+from . import asm_commission_multiplier
+from . import asm_commission_rule
+from . import asm_commission_rule_tier
+from . import asm_event_reward
+from . import asm_late_bracket
+from . import crm_lead_event
+from . import hr_department_quota
+from . import res_company_commission
+from . import sale_order_commission

@@ -1,5 +1,10 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import fields, models
+from collections import defaultdict
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL, format_amount, split_every
+from odoo.tools.date_utils import end_of, start_of
 
 BENEFICIARY_ROLES = [
     ("referrer", "Referrer"),
@@ -7,10 +12,27 @@ BENEFICIARY_ROLES = [
     ("service", "Customer Service"),
     ("event", "Event Reward"),
 ]
+LINE_KINDS = [
+    ("earn", "Payment received"),
+    ("clawback", "Refund (clawback)"),
+    ("reversal", "Reversal"),
+    ("event", "Event reward"),
+    ("award", "Manual award"),
+    ("manual", "Manual adjustment"),
+]
+#: Statement states in which lines are frozen (see asm.statement).
+FROZEN_STATEMENT_STATES = ("approved", "paid")
 
 
 class AsmCommissionLine(models.Model):
-    """One earned (or clawed back) amount for one employee; never edited once stated."""
+    """One earned (or clawed back) amount for one employee; never edited once stated.
+
+    Lines are created by the engine (``asm.commission.engine``) from reconciled
+    payments, by events and by manual awards. Each generated line has a ``key`` that
+    is unique in the database: generating twice (cron, button, two users at once)
+    never duplicates a line. Corrections are new lines (reversal, clawback), never
+    edits of lines in an approved statement.
+    """
 
     _name = "asm.commission.line"
     _description = "Commission Line"
@@ -66,3 +88,366 @@ class AsmCommissionLine(models.Model):
     statement_id = fields.Many2one(
         "asm.statement", string="Statement", index="btree_not_null", ondelete="restrict"
     )
+    # --- commission engine ---
+    kind = fields.Selection(
+        LINE_KINDS,
+        required=True,
+        default="manual",
+        help="What produced the line: a payment, a refund, the reversal of an earlier "
+        "line, an event, a manual award or a manual adjustment.",
+    )
+    key = fields.Char(
+        readonly=True,
+        copy=False,
+        help="Technical: what the line was generated from. Unique, so generating "
+        "twice never duplicates a line.",
+    )
+    rule_id = fields.Many2one("asm.commission.rule", string="Rule", ondelete="restrict")
+    invoice_line_id = fields.Many2one(
+        "account.move.line",
+        string="Invoice Line",
+        ondelete="set null",
+        index="btree_not_null",
+    )
+    product_id = fields.Many2one("product.product", string="Product")
+    partial_id = fields.Integer(
+        string="Reconciliation",
+        index="btree_not_null",
+        help="Technical: id of the reconciliation (account.partial.reconcile) that "
+        "produced the line; kept after that reconciliation is removed.",
+    )
+    reversed_line_id = fields.Many2one(
+        "asm.commission.line",
+        string="Reverses",
+        ondelete="restrict",
+        index="btree_not_null",
+        readonly=True,
+    )
+    lead_id = fields.Many2one(
+        "crm.lead", string="Lead", ondelete="set null", index="btree_not_null"
+    )
+    event_reward_id = fields.Many2one(
+        "asm.event.reward", string="Event Reward", ondelete="restrict"
+    )
+    award_id = fields.Many2one(
+        "asm.award", string="Award", ondelete="restrict", index="btree_not_null"
+    )
+    paid_ratio = fields.Float(
+        string="Paid Part",
+        digits=(16, 8),
+        help="Part of the invoice total paid (negative: refunded) by this payment.",
+    )
+    collected_amount = fields.Monetary(
+        currency_field="currency_id",
+        help="Untaxed amount of the invoice line collected by this payment.",
+    )
+    credited_amount = fields.Monetary(
+        string="Credited to Quota",
+        currency_field="currency_id",
+        help="Collected amount credited to the employee (collected x share) for the "
+        "monthly quota of business departments.",
+    )
+    uplift_pct = fields.Float(
+        string="Landmark Uplift (%)", help="Extra percentage for landmark projects."
+    )
+
+    _sql_constraints = [
+        (
+            "key_uniq",
+            "unique(key)",
+            "This commission line was already generated.",
+        )
+    ]
+
+    # ------------------------------------------------------------------
+    # Freezing: lines of approved/paid statements never change
+    # ------------------------------------------------------------------
+    def _check_not_frozen(self):
+        frozen = self.filtered(
+            lambda line: line.statement_id.state in FROZEN_STATEMENT_STATES
+        )
+        if frozen:
+            raise UserError(
+                self.env._(
+                    "Commission line %(line)s belongs to statement %(statement)s, "
+                    "which is approved: it cannot change. Corrections go to the next "
+                    "statement: record them as new lines (a reversal or a manual "
+                    "adjustment).",
+                    line=frozen[0].name,
+                    statement=frozen[0].statement_id.display_name,
+                )
+            )
+
+    def write(self, vals):
+        self._check_not_frozen()
+        if vals.get("statement_id"):
+            statement = self.env["asm.statement"].browse(vals["statement_id"])
+            if statement.state in FROZEN_STATEMENT_STATES:
+                raise UserError(
+                    self.env._(
+                        "Statement %(statement)s is approved: no line can be added. "
+                        "Corrections go to the next statement.",
+                        statement=statement.display_name,
+                    )
+                )
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_frozen_or_generated(self):
+        self._check_not_frozen()
+        generated = self.filtered("key")
+        if generated:
+            raise UserError(
+                self.env._(
+                    "Commission line %(line)s was generated from a payment or an "
+                    "event and cannot be deleted; record a correction instead (it "
+                    "goes to the next statement).",
+                    line=generated[0].name,
+                )
+            )
+
+    # ------------------------------------------------------------------
+    # Idempotent insertion
+    # ------------------------------------------------------------------
+    @api.model
+    def _insert_lines(self, vals_list):
+        """Insert generated lines, skipping those whose ``key`` already exists.
+
+        One ``INSERT ... ON CONFLICT (key) DO NOTHING`` per batch: the unique index on
+        ``key`` is what guarantees that concurrent runs never duplicate a line. Values
+        must be complete (this is a system step: no defaults, no access check) and
+        carry the stored related ``department_id``. Returns the inserted lines.
+        """
+        if not vals_list:
+            return self.browse()
+        self.env.flush_all()
+        fnames = sorted(set().union(*vals_list))
+        columns = SQL(", ").join(SQL.identifier(fname) for fname in fnames)
+        casts = [self._fields[fname].column_type[1] for fname in fnames]
+        # False means NULL except in boolean columns
+        nulls = [self._fields[fname].type != "boolean" for fname in fnames]
+        uid = self.env.uid
+        ids = []
+        for batch in split_every(5000, vals_list, list):
+            params = [
+                [
+                    None if null and vals.get(fname) is False else vals.get(fname)
+                    for vals in batch
+                ]
+                for fname, null in zip(fnames, nulls, strict=True)
+            ]
+            unnest = SQL(", ").join(
+                SQL("%s::%s[]", param, SQL(cast))  # cast: from the field definitions
+                for cast, param in zip(casts, params, strict=True)
+            )
+            self.env.cr.execute(
+                SQL(
+                    """
+                    INSERT INTO asm_commission_line
+                        (%(columns)s, create_uid, write_uid, create_date, write_date)
+                    SELECT *, %(uid)s, %(uid)s,
+                           now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'
+                      FROM unnest(%(unnest)s)
+                    ON CONFLICT (key) DO NOTHING
+                    RETURNING id
+                    """,
+                    columns=columns,
+                    uid=uid,
+                    unnest=unnest,
+                )
+            )
+            ids.extend(row[0] for row in self.env.cr.fetchall())
+        # the cache of one2many fields listing lines (statement, award...) is stale
+        for fname in fnames:
+            for inverse in self.pool.field_inverses[self._fields[fname]]:
+                self.env[inverse.model_name].invalidate_model([inverse.name])
+        return self.browse(ids)
+
+    # ------------------------------------------------------------------
+    # Monthly quota of business departments (DOMAIN §1, §5)
+    # ------------------------------------------------------------------
+    @api.model
+    def _get_initial_states(self, employees):
+        """{employee id: (state, reason)} of new positive lines of ``employees``.
+
+        Business-department staff wait for their monthly quota; lines that earn
+        nothing or take back are never held. Override for another policy.
+        """
+        held = ("on_hold", self.env._("Waiting for the monthly quota"))
+        return {
+            employee.id: held
+            if employee.department_id.asm_business
+            else ("payable", False)
+            for employee in employees
+        }
+
+    @api.model
+    def _get_initial_state(self, employee, amount):
+        """(state, reason) of a new line of ``employee`` earning ``amount``."""
+        if amount <= 0:
+            return "payable", False
+        return self._get_initial_states(employee)[employee.id]
+
+    @api.model
+    def _update_quota_states(self, lines=None, close_before=None):
+        """Release on-hold lines whose month's quota is met; void unmet closed months.
+
+        The quota of a month is met when the collected amount credited to the employee
+        in that month (all their lines of the month) reaches their department's
+        monthly quota. ``close_before``: months ending before this date are closed, so
+        their still unmet on-hold lines become void with the reason. Only the cron
+        closes months; generation only releases.
+        """
+        domain = [("state", "=", "on_hold"), ("statement_id", "=", False)]
+        if lines is not None:
+            if not lines:
+                return
+            self.env.cr.execute(
+                SQL(
+                    """
+                    SELECT DISTINCT employee_id FROM asm_commission_line
+                     WHERE id = ANY(%s) AND state = 'on_hold'
+                    """,
+                    lines.ids,
+                )
+            )
+            employee_ids = [row[0] for row in self.env.cr.fetchall()]
+            if not employee_ids:
+                return
+            domain.append(("employee_id", "in", employee_ids))
+        held = self.search(domain)
+        if not held:
+            return
+        date_min = start_of(min(held.mapped("date")), "month")
+        date_max = end_of(max(held.mapped("date")), "month")
+        credited = {
+            (employee.id, month): amount
+            for employee, month, amount in self._read_group(
+                [
+                    ("employee_id", "in", held.employee_id.ids),
+                    ("date", ">=", date_min),
+                    ("date", "<=", date_max),
+                ],
+                ["employee_id", "date:month"],
+                ["credited_amount:sum"],
+            )
+        }
+        to_release = self.browse()
+        to_void = defaultdict(lambda: self.browse())
+        for line in held:
+            department = line.employee_id.department_id
+            quota = department.asm_monthly_quota if department.asm_business else 0.0
+            month = start_of(line.date, "month")
+            done = credited.get((line.employee_id.id, month), 0.0)
+            if line.currency_id.compare_amounts(done, quota) >= 0:
+                to_release |= line
+            elif close_before and end_of(month, "month") < close_before:
+                reason = self.env._(
+                    "Monthly quota not met: %(done)s credited of %(quota)s in "
+                    "%(month)s",
+                    done=format_amount(self.env, done, line.currency_id),
+                    quota=format_amount(self.env, quota, line.currency_id),
+                    month=month.strftime("%Y-%m"),
+                )
+                to_void[reason] |= line
+        to_release.write({"state": "payable", "reason": False})
+        for reason, void_lines in to_void.items():
+            void_lines.write({"state": "void", "reason": reason})
+
+    @api.model
+    def _cron_update_quota_states(self):
+        """Daily: release met quotas and close months that ended before this one."""
+        today = fields.Date.context_today(self)
+        self._update_quota_states(close_before=start_of(today, "month"))
+
+    # ------------------------------------------------------------------
+    # Event rewards (DOMAIN §5): lead grade reached, bid lost
+    # ------------------------------------------------------------------
+    @api.model
+    def _create_event_lines(self, event_type, leads, grade=False):
+        """Create the reward lines of an event on ``leads``; idempotent.
+
+        :param event_type: ``'grade'`` (a lead reached ``grade``, code 'c'/'b'/'a') or
+            ``'lost'`` (the lead was lost with a reason that has a reward).
+        The beneficiary is the lead's referrer. For every lead, the first active
+        ``asm.event.reward`` (by sequence) of its company that matches the event and
+        the referrer's department kind pays once: calling again creates nothing.
+        Returns the created lines.
+        """
+        leads = leads.filtered("referrer_id")
+        if not leads:
+            return self.browse()
+        rewards = self.env["asm.event.reward"]._get_rewards(
+            event_type, leads.company_id | self.env.company
+        )
+        vals_list = []
+        today = fields.Date.context_today(self)
+        for lead in leads:
+            employee = lead.referrer_id
+            company = lead.company_id or employee.company_id
+            reward = next(
+                (
+                    reward
+                    for reward in rewards
+                    if reward._matches_event(lead, employee, company, grade)
+                ),
+                None,
+            )
+            if not reward:
+                continue
+            amount = reward.amount
+            state, reason = self._get_initial_state(employee, amount)
+            vals_list.append(
+                {
+                    "name": self.env._(
+                        "%(reward)s: %(lead)s", reward=reward.name, lead=lead.name
+                    ),
+                    "kind": "event",
+                    "key": f"event/{reward.id}/lead{lead.id}/emp{employee.id}",
+                    "company_id": company.id,
+                    "employee_id": employee.id,
+                    "department_id": employee.department_id.id,
+                    "date": today,
+                    "role": "event",
+                    "partner_id": lead.partner_id.commercial_partner_id.id,
+                    "lead_id": lead.id,
+                    "event_reward_id": reward.id,
+                    "base_amount": amount,
+                    "rate": 100.0,
+                    "multiplier": 1.0,
+                    "share": 100.0,
+                    "gross_amount": amount,
+                    "amount": amount,
+                    "state": state,
+                    "reason": reason,
+                }
+            )
+        lines = self._insert_lines(vals_list)
+        self._update_quota_states(lines)
+        return lines
+
+    # ------------------------------------------------------------------
+    # Buttons
+    # ------------------------------------------------------------------
+    @api.model
+    def action_recompute(self):
+        """Add the lines missing for existing payments (only adds, never edits)."""
+        if not self.env.user.has_group("all_staff_marketing.group_manager"):
+            raise UserError(
+                self.env._("Only commission managers can recompute commissions.")
+            )
+        # system step: the engine reads invoices and payments the manager may not see
+        created = (
+            self.env["asm.commission.engine"].sudo()._recompute(self.env.companies)
+        )
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "message": self.env._(
+                    "%(count)s commission line(s) added.", count=len(created)
+                ),
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }

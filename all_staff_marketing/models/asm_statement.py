@@ -1,8 +1,21 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from dateutil.relativedelta import relativedelta
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
+from odoo.tools.date_utils import end_of, start_of
 
 FROZEN_STATES = ("approved", "paid")
+#: Fields of an approved or paid statement that can no longer change.
+FROZEN_FIELDS = {
+    "name",
+    "company_id",
+    "employee_id",
+    "date_from",
+    "date_to",
+    "line_ids",
+}
 
 
 class AsmStatement(models.Model):
@@ -68,6 +81,8 @@ class AsmStatement(models.Model):
     def action_cancel(self):
         self._check_state("draft", "confirmed")
         self.write({"state": "cancel"})
+        # the lines go back to the pool and land in the next statement
+        self.line_ids.write({"statement_id": False})
 
     def action_draft(self):
         self._check_state("confirmed", "cancel")
@@ -86,3 +101,164 @@ class AsmStatement(models.Model):
                     wanted=" / ".join(labels[s] for s in states),
                 )
             )
+
+    # ------------------------------------------------------------------
+    # Commission engine: generation and freezing
+    # ------------------------------------------------------------------
+    def init(self):
+        # one live statement per employee, company and period, even for two users
+        # generating at once
+        self.env.cr.execute(
+            """
+            CREATE UNIQUE INDEX IF NOT EXISTS asm_statement_period_uniq
+                ON asm_statement (employee_id, company_id, date_from, date_to)
+             WHERE state != 'cancel'
+            """
+        )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("name", "/") == "/" and vals.get("employee_id"):
+                employee = self.env["hr.employee"].browse(vals["employee_id"])
+                vals["name"] = self._get_statement_name(
+                    employee, fields.Date.to_date(vals.get("date_to"))
+                )
+        return super().create(vals_list)
+
+    @api.model
+    def _get_statement_name(self, employee, date_to):
+        """Name of a new statement, e.g. "2025-03 Jane Doe"."""
+        period = date_to.strftime("%Y-%m") if date_to else "/"
+        return f"{period} {employee.name}"
+
+    def write(self, vals):
+        frozen_fields = FROZEN_FIELDS.intersection(vals)
+        if frozen_fields:
+            frozen = self.filtered(lambda s: s.state in FROZEN_STATES)
+            if frozen:
+                raise UserError(
+                    self.env._(
+                        "Statement %(name)s is approved: it cannot change any more "
+                        "(%(fields)s). Corrections go to the next statement.",
+                        name=frozen[0].display_name,
+                        fields=", ".join(
+                            self._fields[fname].string
+                            for fname in sorted(frozen_fields)
+                        ),
+                    )
+                )
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_frozen(self):
+        frozen = self.filtered(lambda s: s.state in FROZEN_STATES)
+        if frozen:
+            raise UserError(
+                self.env._(
+                    "Statement %(name)s is approved and cannot be deleted. "
+                    "Corrections go to the next statement.",
+                    name=frozen[0].display_name,
+                )
+            )
+
+    @api.model
+    def _prepare_statement_vals(self, employee, company, date_from, date_to):
+        """Values of a new statement; override to add fields."""
+        return {
+            "name": self._get_statement_name(employee, date_to),
+            "employee_id": employee.id,
+            "company_id": company.id,
+            "date_from": date_from,
+            "date_to": date_to,
+        }
+
+    @api.model
+    def _generate_statements(self, date_from, date_to, companies=None):
+        """Statements of the period for every employee with payable lines; batched.
+
+        Each statement collects the employee's payable lines dated up to ``date_to``
+        that are in no statement yet (so anything arriving after an approval lands in
+        the next statement). An existing draft statement of the same period is reused.
+        Returns the statements that received lines.
+        """
+        companies = companies or self.env.companies
+        line_model = self.env["asm.commission.line"]
+        groups = line_model._read_group(
+            [
+                ("company_id", "in", companies.ids),
+                ("state", "=", "payable"),
+                ("statement_id", "=", False),
+                ("date", "<=", date_to),
+            ],
+            ["employee_id", "company_id"],
+        )
+        if not groups:
+            return self.browse()
+        existing = self.search(
+            [
+                ("company_id", "in", companies.ids),
+                ("date_from", "=", date_from),
+                ("date_to", "=", date_to),
+                ("state", "!=", "cancel"),
+            ]
+        )
+        by_key = {(s.employee_id.id, s.company_id.id): s for s in existing}
+        to_create = [
+            self._prepare_statement_vals(employee, company, date_from, date_to)
+            for employee, company in groups
+            if (employee.id, company.id) not in by_key
+        ]
+        created = self.with_context(
+            mail_create_nolog=True, mail_create_nosubscribe=True, tracking_disable=True
+        ).create(to_create)
+        by_key.update({(s.employee_id.id, s.company_id.id): s for s in created})
+        statements = self.browse(
+            [by_key[employee.id, company.id].id for employee, company in groups]
+        ).filtered(lambda s: s.state == "draft")
+        if not statements:
+            return statements
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE asm_commission_line l
+                   SET statement_id = s.id,
+                       write_uid = %(uid)s,
+                       write_date = now() AT TIME ZONE 'UTC'
+                  FROM asm_statement s
+                 WHERE s.id = ANY(%(ids)s)
+                   AND l.employee_id = s.employee_id
+                   AND l.company_id = s.company_id
+                   AND l.statement_id IS NULL
+                   AND l.state = 'payable'
+                   AND l.date <= s.date_to
+                """,
+                uid=self.env.uid,
+                ids=statements.ids,
+            )
+        )
+        line_model.invalidate_model(["statement_id", "write_uid", "write_date"])
+        statements.invalidate_recordset(["line_ids"])
+        statements.modified(["line_ids"])
+        statements.flush_recordset()
+        return statements
+
+    @api.model
+    def _cron_generate_statements(self):
+        """Monthly: statements of the previous month for every company."""
+        last_month = fields.Date.context_today(self) - relativedelta(months=1)
+        self._generate_statements(
+            start_of(last_month, "month"),
+            end_of(last_month, "month"),
+            self.env["res.company"].search([]),
+        )
+
+    def action_view_lines(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "all_staff_marketing.asm_commission_line_action"
+        )
+        action["domain"] = [("statement_id", "=", self.id)]
+        action["context"] = {}
+        return action

@@ -1,2 +1,3 @@
 from . import asm_statement_export_wizard
 from . import asm_point_event_wizard
+from . import asm_statement_generate

@@ -1,0 +1,43 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import logging
+
+from odoo import api, models
+
+_logger = logging.getLogger(__name__)
+
+
+class AccountPartialReconcile(models.Model):
+    """Commissions follow the money: a reconciliation is how Odoo records it."""
+
+    _inherit = "account.partial.reconcile"
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        partials = super().create(vals_list)
+        partials._asm_run_engine("_process_partials")
+        return partials
+
+    def unlink(self):
+        self._asm_run_engine("_reverse_partials")
+        return super().unlink()
+
+    def _asm_run_engine(self, method):
+        """Run a commission engine entry point on these reconciliations.
+
+        A commission problem must never block accounting: on error the work is rolled
+        back to a savepoint and logged; the nightly recompute catches up.
+        """
+        if not self:
+            return
+        # system step: whoever reconciles does not manage commission lines
+        engine = self.env["asm.commission.engine"].sudo()
+        try:
+            with self.env.cr.savepoint():
+                getattr(engine, method)(self.ids)
+        except Exception:
+            _logger.exception(
+                "Commission engine %s failed on reconciliations %s; the recompute "
+                "job will retry.",
+                method,
+                self.ids,
+            )

@@ -1,0 +1,865 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import math
+from collections import defaultdict, namedtuple
+
+from odoo import api, fields, models
+from odoo.tools import SQL, float_compare, float_is_zero, float_round, split_every
+
+#: One side of a reconciliation that matters for commissions.
+#: kind 'earn': money received on an attributed invoice; 'clawback': money paid back
+#: on a credit note of an attributed invoice (refunded in cash or used elsewhere).
+PartialEvent = namedtuple(
+    "PartialEvent",
+    "partial_id amount kind invoice_id payment_move_id pay_date maturity",
+)
+#: An invoice line as the engine needs it (amounts in company currency).
+InvoiceLine = namedtuple(
+    "InvoiceLine",
+    "id product_id name untaxed cost categ_path product_tmpl_id",
+)
+
+
+def split_by_shares(amount, shares, rounding):
+    """Split ``amount`` by percentage ``shares``; the rounded parts add up exactly.
+
+    Largest remainder on the currency's rounding: the parts add up to ``amount`` times
+    the sum of the shares (so to ``amount`` when the shares add up to 100).
+    """
+    sign = -1 if amount < 0 else 1
+    units = math.floor(abs(amount) / rounding + 0.5)
+    target = math.floor(units * sum(shares) / 100 + 0.5)
+    raw = [units * share / 100 for share in shares]
+    parts = [math.floor(value + 1e-9) for value in raw]
+    order = sorted(range(len(raw)), key=lambda i: (parts[i] - raw[i], i))
+    for i in order[: max(target - sum(parts), 0)]:
+        parts[i] += 1
+    return [sign * part * rounding for part in parts]
+
+
+class AsmCommissionEngine(models.AbstractModel):
+    """Commission lines from money received: payments, refunds, unreconciliations.
+
+    Entry points: ``_process_partials`` (called when reconciliations are created),
+    ``_reverse_partials`` (when they are removed) and ``_recompute`` (cron/button:
+    adds what is missing). Everything works on batches: a fixed number of queries per
+    batch, whatever the number of invoice lines and beneficiaries. Lines are inserted
+    with ``asm.commission.line._insert_lines`` (unique keys), so every entry point can
+    run any number of times.
+
+    Money semantics (DOMAIN §6):
+
+    * a payment (or any non-invoice entry, or another invoice's credit note) reconciled
+      with an attributed customer invoice earns for the paid part, pro rata over the
+      invoice lines;
+    * a credit note reconciled with the very invoice it reverses only reduces what is
+      due: nothing was received, nothing is earned or taken back;
+    * money paid back on a credit note of an attributed invoice (refund payment, or the
+      credit used on another invoice) takes back the same part of what was earned on
+      that invoice: refunding half of a paid invoice claws back half;
+    * removing a reconciliation (unreconcile, payment cancelled or reset) reverses the
+      lines it produced; registering the payment again produces new lines.
+    """
+
+    _name = "asm.commission.engine"
+    _description = "Commission Engine"
+
+    # ------------------------------------------------------------------
+    # Entry points
+    # ------------------------------------------------------------------
+    @api.model
+    def _process_partials(self, partial_ids):
+        """Create the lines earned or clawed back by these reconciliations."""
+        line_model = self.env["asm.commission.line"]
+        events = self._read_partial_events(partial_ids)
+        if not events:
+            return line_model
+        lines = self._generate_earn_lines([e for e in events if e.kind == "earn"])
+        lines |= self._generate_clawback_lines(
+            [e for e in events if e.kind == "clawback"]
+        )
+        line_model._update_quota_states(lines)
+        return lines
+
+    @api.model
+    def _reverse_partials(self, partial_ids):
+        """Reverse the lines produced by reconciliations that are being removed."""
+        originals = self.env["asm.commission.line"].search(
+            [
+                ("partial_id", "in", list(partial_ids)),
+                ("kind", "in", ("earn", "clawback")),
+            ]
+        )
+        return self._reverse_lines(
+            originals, self.env._("Reversal: the payment was unreconciled or cancelled")
+        )
+
+    @api.model
+    def _recompute(self, companies=None, batch_size=2000):
+        """Add the lines missing for existing reconciliations; reverse vanished ones.
+
+        Only adds lines (idempotent): reconciliations that already produced lines are
+        left alone, so changing a rule does not rewrite history.
+        """
+        companies = companies or self.env["res.company"].search([])
+        line_model = self.env["asm.commission.line"]
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT l.id
+                  FROM asm_commission_line l
+                 WHERE l.partial_id IS NOT NULL
+                   AND l.kind IN ('earn', 'clawback')
+                   AND l.company_id = ANY(%(companies)s)
+                   AND NOT EXISTS (SELECT 1 FROM account_partial_reconcile p
+                                    WHERE p.id = l.partial_id)
+                   AND NOT EXISTS (SELECT 1 FROM asm_commission_line r
+                                    WHERE r.reversed_line_id = l.id)
+                """,
+                companies=companies.ids,
+            )
+        )
+        vanished = line_model.browse([row[0] for row in self.env.cr.fetchall()])
+        created = self._reverse_lines(
+            vanished, self.env._("Reversal: the reconciliation no longer exists")
+        )
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT p.id
+                  FROM account_partial_reconcile p
+                 WHERE p.company_id = ANY(%(companies)s)
+                   AND NOT EXISTS (SELECT 1 FROM asm_commission_line l
+                                    WHERE l.partial_id = p.id)
+                   AND EXISTS (%(attributed)s)
+                 ORDER BY p.id
+                """,
+                companies=companies.ids,
+                attributed=self._sql_attributed_side("p"),
+            )
+        )
+        partial_ids = [row[0] for row in self.env.cr.fetchall()]
+        created_ids = created.ids
+        for batch in split_every(batch_size, partial_ids, list):
+            created_ids += self._process_partials(batch).ids
+            # keep memory flat on big runs; everything is flushed first
+            self.env.invalidate_all()
+        return line_model.browse(created_ids)
+
+    @api.model
+    def _cron_recompute(self):
+        """Nightly safety net: lines of reconciliations the hooks did not see."""
+        self._recompute()
+
+    # ------------------------------------------------------------------
+    # Reading reconciliations
+    # ------------------------------------------------------------------
+    @api.model
+    def _sql_attributed_side(self, alias):
+        """SQL: the partial ``alias`` touches an attributed invoice or its refund."""
+        return SQL(
+            """
+            SELECT 1
+              FROM account_move_line sl
+              JOIN account_move sm ON sm.id = sl.move_id
+              LEFT JOIN account_move src ON src.id = sm.reversed_entry_id
+             WHERE sl.id IN (%(alias)s.debit_move_id, %(alias)s.credit_move_id)
+               AND sl.display_type = 'payment_term'
+               AND ((sm.move_type = 'out_invoice' AND sm.referrer_id IS NOT NULL)
+                 OR (sm.move_type = 'out_refund' AND src.referrer_id IS NOT NULL))
+            """,
+            alias=SQL.identifier(alias),
+        )
+
+    @api.model
+    def _read_partial_events(self, partial_ids):
+        """Commission events of reconciliations, as ``PartialEvent`` tuples."""
+        if not partial_ids:
+            return []
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT p.id, p.amount,
+                       CASE WHEN sm.move_type = 'out_invoice' THEN 'earn'
+                            ELSE 'clawback' END,
+                       CASE WHEN sm.move_type = 'out_invoice' THEN sm.id
+                            ELSE sm.reversed_entry_id END,
+                       om.id, ol.date, sl.date_maturity
+                  FROM account_partial_reconcile p
+                 CROSS JOIN LATERAL (VALUES (p.debit_move_id, p.credit_move_id),
+                                            (p.credit_move_id, p.debit_move_id))
+                       AS side(line_id, other_id)
+                  JOIN account_move_line sl ON sl.id = side.line_id
+                  JOIN account_move sm ON sm.id = sl.move_id
+                  JOIN account_move_line ol ON ol.id = side.other_id
+                  JOIN account_move om ON om.id = ol.move_id
+                  JOIN res_company c ON c.id = om.company_id
+                  LEFT JOIN account_move src ON src.id = sm.reversed_entry_id
+                 WHERE p.id = ANY(%(ids)s)
+                   AND sl.display_type = 'payment_term'
+                   AND sm.state = 'posted'
+                   AND om.journal_id IS DISTINCT FROM c.currency_exchange_journal_id
+                   AND (
+                        (sm.move_type = 'out_invoice'
+                         AND sm.referrer_id IS NOT NULL
+                         AND om.reversed_entry_id IS DISTINCT FROM sm.id)
+                     OR (sm.move_type = 'out_refund'
+                         AND src.referrer_id IS NOT NULL
+                         AND om.id <> src.id)
+                   )
+                 ORDER BY p.id
+                """,
+                ids=list(partial_ids),
+            )
+        )
+        return [PartialEvent(*row) for row in self.env.cr.fetchall()]
+
+    # ------------------------------------------------------------------
+    # Facts about invoices (batched, lazily: only what active rules use)
+    # ------------------------------------------------------------------
+    @api.model
+    def _get_salesperson_employees(self, invoices):
+        """{(user id, company id): employee} for the invoices' salespeople."""
+        employees = self.env["hr.employee"].search_fetch(
+            [
+                ("user_id", "in", invoices.invoice_user_id.ids),
+                ("company_id", "in", invoices.company_id.ids),
+            ],
+            ["user_id", "company_id", "department_id", "job_id"],
+            order="id",
+        )
+        result = {}
+        for employee in employees:
+            result.setdefault((employee.user_id.id, employee.company_id.id), employee)
+        return result
+
+    @api.model
+    def _get_beneficiaries(self, invoice, salespeople):
+        """[(employee, role, share)] of an attributed invoice (shares in %)."""
+        salesperson = salespeople.get(
+            (invoice.invoice_user_id.id, invoice.company_id.id),
+            self.env["hr.employee"],
+        )
+        candidates = [
+            (invoice.referrer_id, "referrer", invoice.referrer_share),
+            (salesperson, "salesperson", invoice.salesperson_share),
+            (invoice.service_employee_id, "service", invoice.service_share),
+        ]
+        return [
+            (employee, role, share)
+            for employee, role, share in candidates
+            if employee and share > 0
+        ]
+
+    @api.model
+    def _get_invoice_orders(self, invoices):
+        """{invoice id: sale orders} of the invoices, in one query."""
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT DISTINCT aml.move_id, sol.order_id
+                  FROM sale_order_line_invoice_rel rel
+                  JOIN account_move_line aml ON aml.id = rel.invoice_line_id
+                  JOIN sale_order_line sol ON sol.id = rel.order_line_id
+                 WHERE aml.move_id = ANY(%s)
+                """,
+                invoices.ids,
+            )
+        )
+        rows = self.env.cr.fetchall()
+        orders = self.env["sale.order"].browse({order_id for _inv, order_id in rows})
+        orders.fetch(["amount_untaxed", "currency_id", "asm_landmark", "company_id"])
+        by_id = {order.id: order for order in orders}
+        result = defaultdict(lambda: self.env["sale.order"])
+        for invoice_id, order_id in rows:
+            result[invoice_id] |= by_id[order_id]
+        return result
+
+    @api.model
+    def _get_contract_totals(self, invoices, invoice_orders):
+        """{invoice id: order/contract total in company currency} for size tiers.
+
+        The total of the invoice's sale orders when it has some, else the invoice's
+        untaxed total.
+        """
+        totals = {}
+        for invoice in invoices:
+            orders = invoice_orders.get(invoice.id)
+            if not orders:
+                totals[invoice.id] = abs(invoice.amount_untaxed_signed)
+                continue
+            totals[invoice.id] = sum(
+                order.currency_id._convert(
+                    order.amount_untaxed,
+                    invoice.company_id.currency_id,
+                    invoice.company_id,
+                    invoice.invoice_date or fields.Date.context_today(self),
+                )
+                for order in orders
+            )
+        return totals
+
+    @api.model
+    def _get_landmark_invoice_ids(self, invoices, invoice_orders):
+        """Ids of invoices of landmark projects (flag on the invoice or its orders)."""
+        landmark_ids = set()
+        for invoice in invoices:
+            orders = invoice_orders.get(invoice.id)
+            if invoice.asm_landmark or (orders and any(orders.mapped("asm_landmark"))):
+                landmark_ids.add(invoice.id)
+        return landmark_ids
+
+    @api.model
+    def _get_new_customer_invoice_ids(self, invoices):
+        """Ids of invoices whose customer had no earlier posted invoice in the company.
+
+        "New customer" is per company (DOMAIN §2).
+        """
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT m.id
+                  FROM account_move m
+                 WHERE m.id = ANY(%(ids)s)
+                   AND NOT EXISTS (
+                       SELECT 1 FROM account_move o
+                        WHERE o.commercial_partner_id = m.commercial_partner_id
+                          AND o.company_id = m.company_id
+                          AND o.move_type = 'out_invoice'
+                          AND o.state = 'posted'
+                          AND (o.invoice_date, o.id) < (m.invoice_date, m.id))
+                """,
+                ids=invoices.ids,
+            )
+        )
+        return {row[0] for row in self.env.cr.fetchall()}
+
+    @api.model
+    def _prepare_deal_facts(self, invoices, compiled):
+        """{invoice id: facts dict} with what the rules of ``compiled`` match on."""
+        rule_model = self.env["asm.commission.rule"]
+        need_tier = any(rule.customer_tier for rule in compiled)
+        need_grade = any(rule.grade_index is not None for rule in compiled)
+        need_kind = any(rule.customer_kind for rule in compiled)
+        new_ids = self._get_new_customer_invoice_ids(invoices) if need_kind else set()
+        facts = {}
+        for invoice in invoices:
+            facts[invoice.id] = {
+                "company_id": invoice.company_id.id,
+                "date": invoice.invoice_date,
+                "customer_tier": need_tier
+                and rule_model._get_customer_tier(
+                    invoice.commercial_partner_id, invoice.company_id
+                ),
+                "lead_grade": need_grade and rule_model._get_lead_grade(invoice),
+                "referral_mode": invoice.referral_mode,
+                "deal_type": invoice.referral_deal_type,
+                "customer_kind": need_kind
+                and ("new" if invoice.id in new_ids else "existing"),
+                "categ_path": False,
+                "product_tmpl_id": False,
+            }
+        return facts
+
+    # ------------------------------------------------------------------
+    # Earning lines
+    # ------------------------------------------------------------------
+    @api.model
+    def _generate_earn_lines(self, events):
+        """Lines for money received on attributed invoices: one per invoice line,
+        beneficiary and payment.
+
+        Everything is read in batch first; the loops below only touch plain values.
+        """
+        line_model = self.env["asm.commission.line"]
+        rule_model = self.env["asm.commission.rule"]
+        if not events:
+            return line_model
+        invoices = self.env["account.move"].browse(
+            sorted({e.invoice_id for e in events})
+        )
+        invoices.fetch(
+            [
+                "name",
+                "company_id",
+                "commercial_partner_id",
+                "invoice_date",
+                "invoice_user_id",
+                "amount_total_signed",
+                "amount_untaxed_signed",
+                "asm_landmark",
+                "referrer_id",
+                "referral_mode",
+                "referral_deal_type",
+                "service_employee_id",
+                "referrer_share",
+                "salesperson_share",
+                "service_share",
+                "referral_excluded",
+                "referral_exclusion_reason",
+            ]
+        )
+        companies = invoices.company_id
+        compiled = rule_model._get_compiled_rules(companies)
+        if not compiled:
+            return line_model
+        inv_lines = self.env["account.move.line"].search_fetch(
+            [("move_id", "in", invoices.ids), ("display_type", "=", "product")],
+            ["move_id", "product_id", "name", "balance", "quantity", "asm_unit_cost"],
+            order="move_id, sequence, id",
+        )
+        inv_lines.product_id.fetch(["categ_id", "product_tmpl_id"])
+        inv_lines.product_id.categ_id.fetch(["parent_path"])
+        lines_by_invoice = defaultdict(list)
+        for inv_line in inv_lines:
+            product = inv_line.product_id
+            lines_by_invoice[inv_line.move_id.id].append(
+                InvoiceLine(
+                    inv_line.id,
+                    product.id,
+                    inv_line.name or "",
+                    -inv_line.balance,
+                    inv_line.asm_unit_cost * inv_line.quantity,
+                    product.categ_id.parent_path,
+                    product.product_tmpl_id.id,
+                )
+            )
+
+        salespeople = self._get_salesperson_employees(invoices)
+        beneficiaries = {
+            invoice.id: self._get_beneficiaries(invoice, salespeople)
+            for invoice in invoices
+        }
+        employees = self.env["hr.employee"].union(
+            *(emp for bens in beneficiaries.values() for emp, _role, _share in bens)
+        )
+        employees.fetch(["company_id", "department_id", "job_id"])
+        employees.department_id.fetch(["parent_path", "asm_business"])
+        initial_states = line_model._get_initial_states(employees)
+        employee_info = {
+            emp.id: (
+                emp.department_id.id,
+                emp.department_id.parent_path,
+                initial_states[emp.id],
+                ("payable", False),
+            )
+            for emp in employees
+        }
+        factors = (
+            self.env["asm.commission.multiplier"]._get_factors(employees)
+            if any(rule.multiplier for rule in compiled)
+            else {}
+        )
+        need_totals = any(rule.tiers for rule in compiled)
+        need_landmark = any(rule.landmark_uplift for rule in compiled)
+        invoice_orders = (
+            self._get_invoice_orders(invoices) if need_totals or need_landmark else {}
+        )
+        totals = (
+            self._get_contract_totals(invoices, invoice_orders) if need_totals else {}
+        )
+        landmark_ids = (
+            self._get_landmark_invoice_ids(invoices, invoice_orders)
+            if need_landmark
+            else set()
+        )
+        schedules = self.env["asm.late.bracket"]._get_schedules(companies)
+        get_deduction = self.env["asm.late.bracket"]._get_deduction
+        deal_facts = self._prepare_deal_facts(invoices, compiled)
+        below_cost = self.env._("Sold at or below cost")
+
+        # per invoice: plain values, beneficiaries and the rule of each line x
+        # beneficiary (first matching rule; cached by what rules look at)
+        cache = {}
+        chosen = {}
+        inv_info = {}
+        for invoice in invoices:
+            facts = deal_facts[invoice.id]
+            deal_key = tuple(facts.values())
+            bens = []
+            for employee, role, share in beneficiaries[invoice.id]:
+                bens.append(
+                    (
+                        employee.id,
+                        role,
+                        share,
+                        rule_model._get_beneficiary_exclusion_reason(
+                            invoice, employee, role
+                        ),
+                    )
+                )
+            for line in lines_by_invoice[invoice.id]:
+                facts["categ_path"] = line.categ_path
+                facts["product_tmpl_id"] = line.product_tmpl_id
+                for index, (emp_id, role, _share, _reason) in enumerate(bens):
+                    dept_path = employee_info[emp_id][1]
+                    key = (
+                        deal_key,
+                        line.categ_path,
+                        line.product_tmpl_id,
+                        role,
+                        dept_path,
+                    )
+                    if key not in cache:
+                        cache[key] = rule_model._find_rule(
+                            compiled, facts, role, dept_path
+                        )
+                    if cache[key]:
+                        chosen[line.id, index] = cache[key]
+            excluded = invoice.referral_excluded and self.env._(
+                "Excluded: %(reason)s",
+                reason=invoice.referral_exclusion_reason
+                or self.env._("no reward on this order"),
+            )
+            inv_info[invoice.id] = (
+                invoice.name,
+                invoice.company_id.id,
+                invoice.commercial_partner_id.id,
+                invoice.company_id.currency_id.rounding,
+                abs(invoice.amount_total_signed),
+                excluded,
+                invoice.id in landmark_ids,
+                schedules[invoice.company_id.id],
+                totals.get(invoice.id, 0.0),
+                bens,
+            )
+        fixed_weights = self._get_fixed_weights(lines_by_invoice, chosen)
+
+        vals_list = []
+        for event in events:
+            (
+                inv_name,
+                company_id,
+                partner_id,
+                rounding,
+                total,
+                excluded,
+                landmark,
+                schedule,
+                contract_total,
+                bens,
+            ) = inv_info[event.invoice_id]
+            if float_is_zero(total, precision_rounding=rounding):
+                continue
+            ratio = min(event.amount / total, 1.0)
+            days_late = 0
+            if event.maturity and event.pay_date:
+                days_late = max((event.pay_date - event.maturity).days, 0)
+            deduction = get_deduction(schedule, days_late)
+            for line in lines_by_invoice[event.invoice_id]:
+                collected = float_round(
+                    line.untaxed * ratio, precision_rounding=rounding
+                )
+                line_reason = excluded or (
+                    float_compare(line.untaxed, line.cost, precision_rounding=rounding)
+                    <= 0
+                    and below_cost
+                )
+                groups = defaultdict(list)
+                for index, ben in enumerate(bens):
+                    rule = chosen.get((line.id, index))
+                    if rule:
+                        groups[rule].append(ben)
+                for rule, members in groups.items():
+                    if rule.base == "collected":
+                        base = collected
+                    elif rule.base == "margin":
+                        base = (line.untaxed - line.cost) * ratio
+                    else:
+                        weight = fixed_weights[event.invoice_id, rule.id, line.id]
+                        base = rule.fixed_amount * weight * ratio
+                    base = float_round(base, precision_rounding=rounding)
+                    if rule.base == "fixed":
+                        rate, tier_label = 100.0, False
+                    else:
+                        rate, tier_label = rule.rate_for(contract_total)
+                    rule_amount = (
+                        0.0
+                        if line_reason
+                        else float_round(base * rate / 100, precision_rounding=rounding)
+                    )
+                    parts = split_by_shares(
+                        rule_amount, [ben[2] for ben in members], rounding
+                    )
+                    uplift = rule.landmark_uplift if landmark else 0.0
+                    for (emp_id, role, share, ben_reason), part in zip(
+                        members, parts, strict=True
+                    ):
+                        dept_id, _path, positive, other = employee_info[emp_id]
+                        reason = line_reason or ben_reason
+                        factor = factors.get(emp_id, 1.0) if rule.multiplier else 1.0
+                        gross = (
+                            0.0
+                            if reason
+                            else float_round(
+                                part * factor * (1 + uplift / 100),
+                                precision_rounding=rounding,
+                            )
+                        )
+                        net = float_round(
+                            gross * (1 - deduction / 100), precision_rounding=rounding
+                        )
+                        if reason:
+                            state = "void"
+                        else:
+                            state, reason = positive if net > 0 else other
+                        vals_list.append(
+                            {
+                                "name": f"{inv_name}: {line.name}"[:200],
+                                "kind": "earn",
+                                "key": f"earn/p{event.partial_id}/l{line.id}"
+                                f"/e{emp_id}/{role}",
+                                "company_id": company_id,
+                                "employee_id": emp_id,
+                                "department_id": dept_id,
+                                "date": event.pay_date,
+                                "role": role,
+                                "partner_id": partner_id,
+                                "invoice_id": event.invoice_id,
+                                "invoice_line_id": line.id,
+                                "product_id": line.product_id,
+                                "payment_move_id": event.payment_move_id,
+                                "partial_id": event.partial_id,
+                                "rule_id": rule.id,
+                                "paid_ratio": ratio,
+                                "collected_amount": collected,
+                                "credited_amount": float_round(
+                                    collected * share / 100,
+                                    precision_rounding=rounding,
+                                ),
+                                "base_amount": base,
+                                "rate": rate,
+                                "tier_label": tier_label,
+                                "multiplier": factor,
+                                "uplift_pct": uplift,
+                                "share": share,
+                                "days_late": days_late,
+                                "deduction_pct": deduction,
+                                "gross_amount": gross,
+                                "amount": net,
+                                "state": state,
+                                "reason": reason,
+                            }
+                        )
+        return line_model._insert_lines(vals_list)
+
+    @api.model
+    def _get_fixed_weights(self, lines_by_invoice, chosen):
+        """{(invoice id, rule id, line id): weight} spreading a fixed amount per deal
+        over the invoice lines its rule matched, by untaxed amount."""
+        matched = defaultdict(set)
+        for (line_id, _index), rule in chosen.items():
+            if rule.base == "fixed":
+                matched[rule.id].add(line_id)
+        weights = {}
+        if not matched:
+            return weights
+        for invoice_id, inv_lines in lines_by_invoice.items():
+            for rule_id, line_ids in matched.items():
+                lines = [line for line in inv_lines if line.id in line_ids]
+                total = sum(line.untaxed for line in lines)
+                for line in lines:
+                    weights[invoice_id, rule_id, line.id] = (
+                        line.untaxed / total if total else 1 / len(lines)
+                    )
+        return weights
+
+    # ------------------------------------------------------------------
+    # Clawbacks and reversals
+    # ------------------------------------------------------------------
+    @api.model
+    def _generate_clawback_lines(self, events):
+        """Negative lines for money paid back on credit notes of attributed invoices.
+
+        For each (invoice line, employee, role), the clawback takes back the same part
+        of what was earned (net, not void) as the part of the received money that is
+        paid back.
+        """
+        line_model = self.env["asm.commission.line"]
+        if not events:
+            return line_model
+        invoices = self.env["account.move"].browse({e.invoice_id for e in events})
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT invoice_id, invoice_line_id, employee_id, role,
+                       COALESCE(SUM(amount) FILTER (WHERE state != 'void'), 0),
+                       SUM(paid_ratio),
+                       BOOL_AND(state = 'on_hold')
+                           FILTER (WHERE state != 'void' AND amount != 0),
+                       MAX(id)
+                  FROM asm_commission_line
+                 WHERE invoice_id = ANY(%(ids)s)
+                   AND invoice_line_id IS NOT NULL
+                   AND kind IN ('earn', 'clawback', 'reversal')
+                 GROUP BY invoice_id, invoice_line_id, employee_id, role
+                 ORDER BY invoice_id, invoice_line_id, employee_id, role
+                """,
+                ids=invoices.ids,
+            )
+        )
+        rows = self.env.cr.fetchall()
+        lasts = line_model.browse([row[-1] for row in rows])
+        lasts.fetch(
+            [
+                "name",
+                "employee_id",
+                "product_id",
+                "rule_id",
+                "rate",
+                "tier_label",
+                "multiplier",
+                "uplift_pct",
+                "share",
+                "invoice_line_id",
+            ]
+        )
+        lasts.employee_id.fetch(["department_id"])
+        lasts.invoice_line_id.fetch(["balance"])
+        last_by_id = {line.id: line for line in lasts}  # iterating keeps prefetching
+        payment_names = {
+            move.id: move.name
+            for move in self.env["account.move"].browse(
+                list({e.payment_move_id for e in events})
+            )
+        }
+        groups = defaultdict(list)
+        for inv_id, line_id, emp_id, role, earned, paid, held, last_id in rows:
+            groups[inv_id].append(
+                {
+                    "line_id": line_id,
+                    "employee_id": emp_id,
+                    "role": role,
+                    "earned": float(earned),
+                    "paid": paid or 0.0,
+                    "held": bool(held),
+                    "last": last_by_id[last_id],
+                }
+            )
+        vals_list = []
+        for event in events:
+            invoice = invoices.browse(event.invoice_id)
+            currency = invoice.company_id.currency_id
+            total = abs(invoice.amount_total_signed)
+            if currency.is_zero(total):
+                continue
+            back = event.amount / total
+            for group in groups[invoice.id]:
+                if group["paid"] <= 1e-9:
+                    continue
+                part = min(back / group["paid"], 1.0)
+                ratio = part * group["paid"]
+                amount = -currency.round(group["earned"] * part)
+                last = group["last"]
+                untaxed = -last.invoice_line_id.balance
+                collected = -currency.round(untaxed * ratio)
+                group["earned"] += amount
+                group["paid"] -= ratio
+                vals_list.append(
+                    {
+                        "name": self.env._(
+                            "Refund %(refund)s: %(line)s",
+                            refund=payment_names[event.payment_move_id],
+                            line=last.name,
+                        )[:200],
+                        "kind": "clawback",
+                        "key": f"claw/p{event.partial_id}/l{group['line_id']}"
+                        f"/e{group['employee_id']}/{group['role']}",
+                        "company_id": invoice.company_id.id,
+                        "employee_id": group["employee_id"],
+                        "department_id": last.employee_id.department_id.id,
+                        "date": event.pay_date,
+                        "role": group["role"],
+                        "partner_id": invoice.commercial_partner_id.id,
+                        "invoice_id": invoice.id,
+                        "invoice_line_id": group["line_id"],
+                        "product_id": last.product_id.id,
+                        "payment_move_id": event.payment_move_id,
+                        "partial_id": event.partial_id,
+                        "rule_id": last.rule_id.id,
+                        "paid_ratio": -ratio,
+                        "collected_amount": collected,
+                        "credited_amount": currency.round(collected * last.share / 100),
+                        "base_amount": collected,
+                        "rate": last.rate,
+                        "tier_label": last.tier_label,
+                        "multiplier": last.multiplier,
+                        "uplift_pct": last.uplift_pct,
+                        "share": last.share,
+                        "gross_amount": amount,
+                        "amount": amount,
+                        "state": "on_hold" if group["held"] else "payable",
+                        "reason": self.env._(
+                            "Clawback: %(pct)s %% of the received amount paid back",
+                            pct=round(part * 100, 2),
+                        ),
+                    }
+                )
+        return line_model._insert_lines(vals_list)
+
+    @api.model
+    def _reverse_lines(self, originals, reason):
+        """New lines cancelling ``originals``; never edits a line of a statement.
+
+        A reversed line not yet payable (on hold, outside any statement) is voided
+        together with its reversal: nothing was due. Otherwise the reversal is payable
+        and goes to the next statement.
+        """
+        line_model = self.env["asm.commission.line"]
+        if not originals:
+            return line_model
+        already = line_model.search([("reversed_line_id", "in", originals.ids)])
+        originals -= already.reversed_line_id
+        today = fields.Date.context_today(self)
+        vals_list = []
+        to_void = line_model
+        for line in originals:
+            if line.state == "on_hold" and not line.statement_id:
+                state = "void"
+                to_void |= line
+            elif line.state == "void":
+                state = "void"
+            else:
+                state = "payable"
+            vals_list.append(
+                {
+                    "name": self.env._("Reversal of %(line)s", line=line.name)[:200],
+                    "kind": "reversal",
+                    "key": f"rev/{line.key or line.id}",
+                    "reversed_line_id": line.id,
+                    "company_id": line.company_id.id,
+                    "employee_id": line.employee_id.id,
+                    "department_id": line.employee_id.department_id.id,
+                    "date": today,
+                    "role": line.role,
+                    "partner_id": line.partner_id.id,
+                    "invoice_id": line.invoice_id.id,
+                    "invoice_line_id": line.invoice_line_id.id,
+                    "product_id": line.product_id.id,
+                    "payment_move_id": line.payment_move_id.id,
+                    "partial_id": line.partial_id,
+                    "rule_id": line.rule_id.id,
+                    "lead_id": line.lead_id.id,
+                    "paid_ratio": -line.paid_ratio,
+                    "collected_amount": -line.collected_amount,
+                    "credited_amount": -line.credited_amount,
+                    "base_amount": -line.base_amount,
+                    "rate": line.rate,
+                    "tier_label": line.tier_label,
+                    "multiplier": line.multiplier,
+                    "uplift_pct": line.uplift_pct,
+                    "share": line.share,
+                    "days_late": line.days_late,
+                    "deduction_pct": line.deduction_pct,
+                    "gross_amount": -line.gross_amount,
+                    "amount": -line.amount,
+                    "state": state,
+                    "reason": reason,
+                }
+            )
+        created = line_model._insert_lines(vals_list)
+        to_void.write(
+            {"state": "void", "reason": self.env._("Reversed before it was payable")}
+        )
+        return created

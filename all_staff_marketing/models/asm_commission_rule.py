@@ -1,0 +1,396 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.tools import format_amount
+
+from .asm_attribution_mixin import DEAL_TYPES, REFERRAL_MODES
+
+CUSTOMER_TIERS = [("a", "A"), ("b", "B"), ("c", "C")]
+LEAD_GRADES = [("c", "C"), ("b", "B"), ("a", "A")]
+#: Lead grades from the lowest to the highest (DOMAIN §3).
+GRADE_ORDER = ("c", "b", "a")
+RULE_ROLES = [
+    ("referrer", "Referrer"),
+    ("salesperson", "Salesperson"),
+    ("service", "Customer Service"),
+]
+BASES = [
+    ("collected", "Collected untaxed amount"),
+    ("margin", "Margin (price - cost)"),
+    ("fixed", "Fixed amount per deal"),
+]
+
+
+class CompiledRule:
+    """A rule read once into plain Python values, matched many times in a batch."""
+
+    __slots__ = (
+        "base",
+        "categ_path",
+        "company_id",
+        "customer_kind",
+        "customer_tier",
+        "date_from",
+        "date_to",
+        "deal_type",
+        "department_path",
+        "fixed_amount",
+        "grade_index",
+        "id",
+        "landmark_uplift",
+        "multiplier",
+        "product_tmpl_id",
+        "rate",
+        "referral_mode",
+        "role",
+        "tiers",
+    )
+
+    def __init__(self, rule):
+        self.id = rule.id
+        self.company_id = rule.company_id.id
+        self.date_from = rule.date_from
+        self.date_to = rule.date_to
+        self.customer_tier = rule.customer_tier
+        self.grade_index = (
+            GRADE_ORDER.index(rule.lead_grade) if rule.lead_grade else None
+        )
+        self.categ_path = rule.product_categ_id.parent_path
+        self.product_tmpl_id = rule.product_tmpl_id.id
+        self.referral_mode = rule.referral_mode
+        self.deal_type = rule.deal_type
+        self.customer_kind = rule.customer_kind
+        self.role = rule.role
+        self.department_path = rule.department_id.parent_path
+        self.base = rule.base
+        self.rate = rule.rate
+        self.fixed_amount = rule.fixed_amount
+        self.multiplier = rule.apply_multiplier
+        self.landmark_uplift = rule.landmark_uplift
+        self.tiers = [
+            (tier.amount_from, tier.amount_to, tier.rate, tier.name)
+            for tier in rule.tier_ids.sorted("amount_from")
+        ]
+
+    def match_deal(self, facts):
+        """True when the deal/line facts (everything but the beneficiary) match."""
+        if self.company_id and self.company_id != facts["company_id"]:
+            return False
+        date = facts["date"]
+        if self.date_from and (not date or date < self.date_from):
+            return False
+        if self.date_to and (not date or date > self.date_to):
+            return False
+        if self.customer_tier and self.customer_tier != facts["customer_tier"]:
+            return False
+        if self.grade_index is not None:
+            grade = facts["lead_grade"]
+            if not grade or GRADE_ORDER.index(grade) < self.grade_index:
+                return False
+        if self.categ_path and not (facts["categ_path"] or "").startswith(
+            self.categ_path
+        ):
+            return False
+        if self.product_tmpl_id and self.product_tmpl_id != facts["product_tmpl_id"]:
+            return False
+        if self.referral_mode and self.referral_mode != facts["referral_mode"]:
+            return False
+        if self.deal_type and self.deal_type != facts["deal_type"]:
+            return False
+        return not (self.customer_kind and self.customer_kind != facts["customer_kind"])
+
+    def match_beneficiary(self, role, department_path):
+        """True when the beneficiary's role and department match."""
+        if self.role and self.role != role:
+            return False
+        return not (
+            self.department_path
+            and not (department_path or "").startswith(self.department_path)
+        )
+
+    def rate_for(self, total):
+        """Rate (%) and tier label for a contract ``total``."""
+        if not self.tiers:
+            return self.rate, False
+        for amount_from, amount_to, rate, label in self.tiers:
+            if (total > amount_from or amount_from == 0) and (
+                not amount_to or total <= amount_to
+            ):
+                return rate, label
+        return 0.0, False
+
+
+class AsmCommissionRule(models.Model):
+    """One line of the commission scheme: when it applies and how much it earns.
+
+    Rules are tried by sequence; for every invoice line and beneficiary the first rule
+    that matches wins. Matching and rates live here; the engine
+    (``asm.commission.engine``) turns them into commission lines.
+    """
+
+    _name = "asm.commission.rule"
+    _description = "Commission Rule"
+    _order = "sequence, id"
+    _check_company_auto = True
+
+    name = fields.Char(required=True)
+    sequence = fields.Integer(default=10, help="Rules are tried from the lowest.")
+    active = fields.Boolean(default=True)
+    company_id = fields.Many2one(
+        "res.company",
+        index=True,
+        default=lambda self: self.env.company,
+        help="Leave empty to apply in every company.",
+    )
+    currency_id = fields.Many2one(
+        "res.currency",
+        compute="_compute_currency_id",
+        help="Currency of the fixed amounts and tier limits.",
+    )
+    note = fields.Text(string="Notes")
+    # --- what the rule matches (empty = any) ---
+    date_from = fields.Date(
+        string="Valid From", help="Campaign start: invoices dated before are ignored."
+    )
+    date_to = fields.Date(
+        string="Valid To", help="Campaign end: invoices dated after are ignored."
+    )
+    customer_tier = fields.Selection(
+        CUSTOMER_TIERS, help="Only customers of this tier in the invoice's company."
+    )
+    lead_grade = fields.Selection(
+        LEAD_GRADES,
+        string="Lead Grade Reached",
+        help="Only deals whose lead reached at least this grade (A > B > C).",
+    )
+    product_categ_id = fields.Many2one(
+        "product.category",
+        string="Product Category",
+        help="Only invoice lines of this category or its sub-categories.",
+    )
+    product_tmpl_id = fields.Many2one(
+        "product.template", string="Product", check_company=True
+    )
+    referral_mode = fields.Selection(REFERRAL_MODES, string="Mode")
+    deal_type = fields.Selection(DEAL_TYPES, string="Deal Type")
+    customer_kind = fields.Selection(
+        [("new", "New customer"), ("existing", "Existing customer")],
+        string="Customer",
+        help="New: the customer had no earlier posted invoice in this company.",
+    )
+    role = fields.Selection(
+        RULE_ROLES, string="Beneficiary Role", help="Only this beneficiary's share."
+    )
+    department_id = fields.Many2one(
+        "hr.department",
+        string="Beneficiary Department",
+        check_company=True,
+        help="Only beneficiaries of this department or its sub-departments.",
+    )
+    # --- how much it earns ---
+    base = fields.Selection(
+        BASES,
+        required=True,
+        default="collected",
+        help="Collected: untaxed amount of the invoice line times the paid part. "
+        "Margin: (price - cost) times the paid part. Fixed: a fixed amount per deal, "
+        "earned as the invoice is paid.",
+    )
+    rate = fields.Float(
+        string="Rate (%)",
+        digits=(16, 4),
+        help="Percentage of the base, unless contract-size tiers are set.",
+    )
+    fixed_amount = fields.Monetary(
+        currency_field="currency_id",
+        help="Amount per deal for the 'Fixed amount per deal' base.",
+    )
+    tier_ids = fields.One2many(
+        "asm.commission.rule.tier",
+        "rule_id",
+        string="Contract-Size Tiers",
+        copy=True,
+        help="Rate by order/contract total; replaces the rate when set.",
+    )
+    apply_multiplier = fields.Boolean(
+        string="Apply Role Multiplier",
+        help="Multiply by the beneficiary's department/job multiplier.",
+    )
+    landmark_uplift = fields.Float(
+        string="Landmark Uplift (%)",
+        help="Extra percentage on orders flagged as landmark projects, e.g. 15.",
+    )
+
+    @api.depends("company_id")
+    def _compute_currency_id(self):
+        for rule in self:
+            rule.currency_id = (rule.company_id or self.env.company).currency_id
+
+    @api.constrains("rate", "fixed_amount", "landmark_uplift", "base", "tier_ids")
+    def _check_amounts(self):
+        for rule in self:
+            if rule.rate < 0:
+                raise ValidationError(
+                    self.env._(
+                        "Rule %(rule)s: the Rate (%%) cannot be negative (%(rate)s). "
+                        "Enter 0 or more.",
+                        rule=rule.name,
+                        rate=rule.rate,
+                    )
+                )
+            if rule.fixed_amount < 0:
+                raise ValidationError(
+                    self.env._(
+                        "Rule %(rule)s: the Fixed Amount cannot be negative. "
+                        "Enter 0 or more.",
+                        rule=rule.name,
+                    )
+                )
+            if rule.landmark_uplift < 0:
+                raise ValidationError(
+                    self.env._(
+                        "Rule %(rule)s: the Landmark Uplift (%%) cannot be negative. "
+                        "Enter 0 or more, e.g. 15.",
+                        rule=rule.name,
+                    )
+                )
+            if rule.base == "fixed" and rule.fixed_amount <= 0:
+                raise ValidationError(
+                    self.env._(
+                        "Rule %(rule)s: a 'Fixed amount per deal' base needs a Fixed "
+                        "Amount above 0.",
+                        rule=rule.name,
+                    )
+                )
+            if rule.base == "fixed" and rule.tier_ids:
+                raise ValidationError(
+                    self.env._(
+                        "Rule %(rule)s: Contract-Size Tiers give percentages and "
+                        "cannot be used with a 'Fixed amount per deal' base. Remove "
+                        "the tiers or change the Base.",
+                        rule=rule.name,
+                    )
+                )
+
+    @api.constrains("date_from", "date_to")
+    def _check_dates(self):
+        for rule in self:
+            if rule.date_from and rule.date_to and rule.date_from > rule.date_to:
+                raise ValidationError(
+                    self.env._(
+                        "Rule %(rule)s: 'Valid From' must be on or before 'Valid To'.",
+                        rule=rule.name,
+                    )
+                )
+
+    @api.constrains("tier_ids")
+    def _check_tier_ids(self):
+        for rule in self:
+            tiers = rule.tier_ids.sorted("amount_from")
+            previous = None
+            for tier in tiers:
+                tier._check_own_values()
+                if previous is None:
+                    if tier.amount_from:
+                        raise ValidationError(
+                            self.env._(
+                                "Rule %(rule)s: the first contract-size tier must "
+                                "start at 0; set 'Above' of tier %(tier)s to 0.",
+                                rule=rule.name,
+                                tier=tier.name,
+                            )
+                        )
+                elif not previous.amount_to:
+                    raise ValidationError(
+                        self.env._(
+                            "Rule %(rule)s: tier %(prev)s has no upper limit, so tier "
+                            "%(tier)s overlaps it. Set 'Up to' of tier %(prev)s.",
+                            rule=rule.name,
+                            prev=previous.name,
+                            tier=tier.name,
+                        )
+                    )
+                elif tier.currency_id.compare_amounts(
+                    tier.amount_from, previous.amount_to
+                ):
+                    problem = (
+                        self.env._("overlaps")
+                        if tier.amount_from < previous.amount_to
+                        else self.env._("leaves a gap after")
+                    )
+                    raise ValidationError(
+                        self.env._(
+                            "Rule %(rule)s: tier %(tier)s %(problem)s tier %(prev)s. "
+                            "Set 'Above' of tier %(tier)s to %(limit)s.",
+                            rule=rule.name,
+                            tier=tier.name,
+                            problem=problem,
+                            prev=previous.name,
+                            limit=format_amount(
+                                self.env, previous.amount_to, tier.currency_id
+                            ),
+                        )
+                    )
+                previous = tier
+
+    # ------------------------------------------------------------------
+    # Engine API
+    # ------------------------------------------------------------------
+    @api.model
+    def _get_compiled_rules(self, companies):
+        """Active rules of ``companies`` (and company-less ones), compiled, in order."""
+        rules = self.search(
+            [("company_id", "in", [False, *companies.ids])], order="sequence, id"
+        )
+        return [CompiledRule(rule) for rule in rules]
+
+    @api.model
+    def _find_rule(self, compiled, facts, role, department_path):
+        """First compiled rule matching the facts and the beneficiary, or None."""
+        for rule in compiled:
+            if rule.match_beneficiary(role, department_path) and rule.match_deal(facts):
+                return rule
+        return None
+
+    @api.model
+    def _get_customer_tier(self, partner, company):
+        """Customer tier ('a', 'b' or 'c') of ``partner`` in ``company``, or False.
+
+        Customer tiers (DOMAIN §4) are computed by the attribution part: this hook
+        reads a field ``asm_customer_tier`` of res.partner when it exists, evaluated in
+        ``company`` (so a company-dependent field works). Override for another source.
+        """
+        if "asm_customer_tier" not in partner._fields:
+            return False
+        tier = partner.with_company(company).asm_customer_tier
+        return tier.lower() if isinstance(tier, str) else False
+
+    @api.model
+    def _get_lead_grade(self, invoice):
+        """Highest grade ('c', 'b' or 'a') reached by the lead behind ``invoice``.
+
+        Lead grading (DOMAIN §3) belongs to the attribution part: this hook reads a
+        field ``asm_grade`` (codes c/b/a) of the opportunities of the invoice's sale
+        orders when that field exists. Override it to read grades from elsewhere.
+        """
+        lead_model = self.env["crm.lead"]
+        if "asm_grade" not in lead_model._fields:
+            return False
+        leads = invoice.invoice_line_ids.sale_line_ids.order_id.opportunity_id
+        grades = [
+            grade.lower()
+            for grade in leads.mapped("asm_grade")
+            if isinstance(grade, str) and grade.lower() in GRADE_ORDER
+        ]
+        return max(grades, key=GRADE_ORDER.index) if grades else False
+
+    @api.model
+    def _get_beneficiary_exclusion_reason(self, invoice, employee, role):
+        """Why ``employee`` earns nothing on ``invoice`` in ``role``, or False.
+
+        Hook for DOMAIN §5: business-department staff earn nothing for their own
+        department's C-grade leads. Grades and lead ownership come from the attribution
+        part, which wires this rule here; the engine makes such lines earn 0 with the
+        returned reason.
+        """
+        return False

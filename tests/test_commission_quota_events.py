@@ -1,0 +1,161 @@
+"""Monthly quota of business staff, event rewards and manual awards."""
+
+from datetime import timedelta
+
+from odoo import fields
+from odoo.exceptions import ValidationError
+from odoo.tools.date_utils import start_of
+
+from .commission_common import CommissionCase
+
+
+class TestCommissionQuota(CommissionCase):
+    """Sales (business) quota: 100,000 collected per employee and month."""
+
+    def _sale(self, employee, amount, pay_date):
+        invoice = self._invoice(
+            amount,
+            referrer=employee,
+            invoice_date=pay_date - timedelta(days=5),
+            due=pay_date + timedelta(days=30),
+        )
+        self._pay(invoice, amount, pay_date)
+        return self._lines(invoice)
+
+    def test_quota_holds_then_releases(self):
+        today = fields.Date.context_today(self.Line)
+        first = self._sale(self.business_emp, 60000, today)
+        self.assertEqual(first.state, "on_hold")
+        self.assertEqual(first.amount, 600)
+        self.assertEqual(first.credited_amount, 60000)
+        self.assertEqual(first.reason, "Waiting for the monthly quota")
+        # a statement does not take lines on hold
+        month = start_of(today, "month")
+        self.assertFalse(self.env["asm.statement"]._generate_statements(month, today))
+        second = self._sale(self.business_emp, 50000, today)  # 110,000 >= 100,000
+        self.assertEqual((first | second).mapped("state"), ["payable", "payable"])
+        self.assertFalse(first.reason)
+        # non-business staff have no quota
+        other = self._sale(self.referrer, 10000, today)
+        self.assertEqual(other.state, "payable")
+
+    def test_quota_unmet_month_is_voided(self):
+        today = fields.Date.context_today(self.Line)
+        last_month = start_of(today, "month") - timedelta(days=10)
+        lines = self._sale(self.business_emp2, 40000, last_month)
+        self.assertEqual(lines.state, "on_hold")
+        self.Line._update_quota_states()  # generation never closes a month
+        self.assertEqual(lines.state, "on_hold")
+        self.Line._cron_update_quota_states()
+        self.assertEqual(lines.state, "void")
+        self.assertIn("Monthly quota not met", lines.reason)
+        self.assertIn("40,000.00", lines.reason)
+        self.assertEqual(lines.amount, 400)  # kept, to explain
+
+    def test_reversal_of_held_line_voids_both(self):
+        today = fields.Date.context_today(self.Line)
+        line = self._sale(self.business_emp, 30000, today)
+        line.invoice_id.line_ids.filtered(
+            lambda aml: aml.display_type == "payment_term"
+        ).remove_move_reconcile()
+        reversal = self._lines(line.invoice_id, kind="reversal")
+        self.assertEqual((line.state, reversal.state), ("void", "void"))
+        self.assertEqual(reversal.amount, -300)
+
+
+class TestEventRewards(CommissionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        Reward = cls.env["asm.event.reward"]
+        cls.bid_lost = cls.env.ref("all_staff_marketing.crm_lost_reason_bid_lost")
+        cls.reward_b = Reward.create(
+            {
+                "name": "B-grade lead",
+                "event_type": "grade",
+                "grade": "b",
+                "beneficiary_scope": "non_business",
+                "amount": 200,
+            }
+        )
+        cls.reward_lost = Reward.create(
+            {
+                "name": "Information for a lost bid",
+                "event_type": "lost",
+                "lost_reason_id": cls.bid_lost.id,
+                "amount": 300,
+            }
+        )
+        cls.reward_panel = Reward.create(
+            {
+                "name": "Supplier panel entry",
+                "event_type": "manual",
+                "amount_min": 5000,
+                "amount_max": 20000,
+            }
+        )
+        cls.officer = cls._new_user(
+            "asm_c_officer", "base.group_user,all_staff_marketing.group_officer"
+        )
+
+    def _lead(self, referrer):
+        return self.env["crm.lead"].create(
+            {
+                "name": "Stadium roof",
+                "type": "opportunity",
+                "partner_id": self.customer.id,
+                "referrer_id": referrer.id,
+                "referrer_share": 100,
+            }
+        )
+
+    def test_grade_reward(self):
+        lead = self._lead(self.referrer)
+        lines = self.Line._create_event_lines("grade", lead, grade="b")
+        self.assertEqual(lines.amount, 200)
+        self.assertEqual(
+            (lines.employee_id, lines.role, lines.kind, lines.lead_id),
+            (self.referrer, "event", "event", lead),
+        )
+        self.assertEqual(lines.event_reward_id, self.reward_b)
+        # once per lead, whatever calls it again
+        self.assertFalse(self.Line._create_event_lines("grade", lead, grade="b"))
+        self.assertFalse(self.Line._create_event_lines("grade", lead, grade="c"))
+        # business staff do not get this reward
+        business_lead = self._lead(self.business_emp)
+        self.assertFalse(
+            self.Line._create_event_lines("grade", business_lead, grade="b")
+        )
+
+    def test_bid_lost_reward(self):
+        lead = self._lead(self.referrer)
+        lead.action_set_lost(lost_reason_id=self.bid_lost.id)
+        line = self.Line.search([("lead_id", "=", lead.id)])
+        self.assertEqual(line.amount, 300)
+        self.assertEqual(line.event_reward_id, self.reward_lost)
+        other = self._lead(self.referrer)
+        other.action_set_lost(
+            lost_reason_id=self.env["crm.lost.reason"].create({"name": "Too pricey"}).id
+        )
+        self.assertFalse(self.Line.search([("lead_id", "=", other.id)]))
+
+    def test_manual_award_within_range(self):
+        Award = self.env["asm.award"].with_user(self.officer)
+        vals = {
+            "name": "Entered ACME's supplier panel",
+            "event_reward_id": self.reward_panel.id,
+            "employee_id": self.referrer.id,
+            "partner_id": self.customer.id,
+        }
+        with self.assertRaisesRegex(ValidationError, "Amount must be between"):
+            Award.create(dict(vals, amount=25000))
+        with self.assertRaisesRegex(ValidationError, "Amount must be between"):
+            Award.create(dict(vals, amount=4999.99))
+        award = Award.create(dict(vals, amount=10000))
+        award.action_confirm()
+        self.assertEqual(award.state, "done")
+        line = award.sudo().line_ids
+        self.assertEqual(
+            (line.amount, line.kind, line.state), (10000, "award", "payable")
+        )
+        self.assertEqual(line.employee_id, self.referrer)
