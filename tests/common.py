@@ -23,3 +23,19 @@ class AsmCase(TransactionCase):
     def _new_user(cls, login, groups, **kw):
         """Create an internal user with the given comma-separated group xml ids."""
         return new_test_user(cls.env, login=login, groups=groups, **kw)
+
+    def _validate_tiers_as(self, record, user, max_levels=3):
+        """Validate every pending tier of ``record`` as ``user``, as in the UI."""
+        for _level in range(max_levels):
+            if record.state != "confirmed":
+                break
+            action = record.with_user(user).validate_tier()
+            if action and action.get("res_model") == "comment.wizard":
+                wizard = (
+                    self.env["comment.wizard"]
+                    .with_user(user)
+                    .with_context(**action["context"])
+                    .create({"comment": "OK"})
+                )
+                wizard.add_comment()
+        return record.state

@@ -1,5 +1,7 @@
+
 """Monthly quota of business staff, event rewards and manual awards."""
 
+import itertools
 from datetime import timedelta
 
 from odoo import fields
@@ -98,14 +100,22 @@ class TestEventRewards(CommissionCase):
             "asm_c_officer", "base.group_user,all_staff_marketing.group_officer"
         )
 
+    _customer_seq = itertools.count(1)
+
     def _lead(self, referrer):
+        # a customer of its own: a second referral of one customer is refused
+        customer = self.env["res.partner"].create(
+            {"name": f"Stadium owner {next(self._customer_seq)}", "is_company": True}
+        )
         return self.env["crm.lead"].create(
             {
                 "name": "Stadium roof",
                 "type": "opportunity",
-                "partner_id": self.customer.id,
+                "partner_id": customer.id,
                 "referrer_id": referrer.id,
                 "referrer_share": 100,
+                "salesperson_share": 0,
+                "service_share": 0,
             }
         )
 

@@ -81,7 +81,7 @@ class AsmApprovalMixin(models.AbstractModel):
             raise ValidationError(
                 self.env._(
                     "%(record)s is approved and can no longer be changed (fields: "
-                    "%(fields)s). Put corrections in the next period's statement.",
+                    "%(fields)s). Corrections go to the next statement.",
                     record=frozen[0].display_name,
                     fields=", ".join(f["string"] for f in names.values()),
                 )

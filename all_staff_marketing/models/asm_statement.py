@@ -7,15 +7,6 @@ from odoo.tools import SQL
 from odoo.tools.date_utils import end_of, start_of
 
 FROZEN_STATES = ("approved", "paid")
-#: Fields of an approved or paid statement that can no longer change.
-FROZEN_FIELDS = {
-    "name",
-    "company_id",
-    "employee_id",
-    "date_from",
-    "date_to",
-    "line_ids",
-}
 
 
 class AsmStatement(models.Model):
@@ -131,24 +122,6 @@ class AsmStatement(models.Model):
         """Name of a new statement, e.g. "2025-03 Jane Doe"."""
         period = date_to.strftime("%Y-%m") if date_to else "/"
         return f"{period} {employee.name}"
-
-    def write(self, vals):
-        frozen_fields = FROZEN_FIELDS.intersection(vals)
-        if frozen_fields:
-            frozen = self.filtered(lambda s: s.state in FROZEN_STATES)
-            if frozen:
-                raise UserError(
-                    self.env._(
-                        "Statement %(name)s is approved: it cannot change any more "
-                        "(%(fields)s). Corrections go to the next statement.",
-                        name=frozen[0].display_name,
-                        fields=", ".join(
-                            self._fields[fname].string
-                            for fname in sorted(frozen_fields)
-                        ),
-                    )
-                )
-        return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_frozen(self):
