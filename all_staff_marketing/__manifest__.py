@@ -60,6 +60,7 @@
     "demo": [
         "demo/asm_referral_demo.xml",
         "demo/asm_commission_demo.xml",
+        "demo/asm_flow_demo.xml",
     ],
     "application": True,
     "installable": True,

@@ -36,7 +36,7 @@ else
   say "creating the demo database $DEMO_DB with demo data (2-3 minutes, once)"
   odoo_cli -c "$ODOO_CONF" -d "$BUILD" -i "$ADDONS" --stop-after-init >"$LOG_DIR/demo-create.log" 2>&1 \
     || { tail -30 "$LOG_DIR/demo-create.log" >&2; die "creating the demo database failed (log: $LOG_DIR/demo-create.log); nothing was kept."; }
-  odoo_cli db -c "$ODOO_CONF" rename "$BUILD" "$DEMO_DB" >/dev/null
+  odoo_cli db -c "$ODOO_CONF" rename "$BUILD" "$DEMO_DB" >/dev/null 2>&1
   trap - EXIT
 fi
 echo
