@@ -53,7 +53,20 @@ class AsmStatement(models.Model):
 
     @api.depends("line_ids.amount")
     def _compute_amount_total(self):
-        for statement in self:
+        # one aggregate query for saved statements (thousands of lines each), the
+        # cache for new ones
+        saved = self.filtered("id")
+        totals = {
+            statement: (amount, count)
+            for statement, amount, count in self.env["asm.commission.line"]._read_group(
+                [("statement_id", "in", saved.ids)],
+                ["statement_id"],
+                ["amount:sum", "__count"],
+            )
+        }
+        for statement in saved:
+            statement.amount_total, statement.line_count = totals.get(statement, (0, 0))
+        for statement in self - saved:
             statement.amount_total = sum(statement.line_ids.mapped("amount"))
             statement.line_count = len(statement.line_ids)
 
@@ -191,24 +204,45 @@ class AsmStatement(models.Model):
         ).filtered(lambda s: s.state == "draft")
         if not statements:
             return statements
+        # two linear steps whatever the table statistics: the lines to state, then
+        # an update by primary key
         self.env.flush_all()
         self.env.cr.execute(
             SQL(
                 """
+                SELECT id, employee_id, company_id
+                  FROM asm_commission_line
+                 WHERE company_id = ANY(%(companies)s)
+                   AND statement_id IS NULL
+                   AND state = 'payable'
+                   AND date <= %(date_to)s
+                """,
+                companies=companies.ids,
+                date_to=date_to,
+            )
+        )
+        target = {(s.employee_id.id, s.company_id.id): s.id for s in statements}
+        line_ids, statement_ids = [], []
+        for line_id, employee_id, company_id in self.env.cr.fetchall():
+            statement_id = target.get((employee_id, company_id))
+            if statement_id:
+                line_ids.append(line_id)
+                statement_ids.append(statement_id)
+        self.env.cr.execute(
+            SQL(
+                """
                 UPDATE asm_commission_line l
-                   SET statement_id = s.id,
+                   SET statement_id = v.statement_id,
                        write_uid = %(uid)s,
                        write_date = now() AT TIME ZONE 'UTC'
-                  FROM asm_statement s
-                 WHERE s.id = ANY(%(ids)s)
-                   AND l.employee_id = s.employee_id
-                   AND l.company_id = s.company_id
+                  FROM unnest(%(line_ids)s::int[], %(statement_ids)s::int[])
+                       AS v(id, statement_id)
+                 WHERE l.id = v.id
                    AND l.statement_id IS NULL
-                   AND l.state = 'payable'
-                   AND l.date <= s.date_to
                 """,
                 uid=self.env.uid,
-                ids=statements.ids,
+                line_ids=line_ids,
+                statement_ids=statement_ids,
             )
         )
         line_model.invalidate_model(["statement_id", "write_uid", "write_date"])
