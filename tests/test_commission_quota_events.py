@@ -1,4 +1,3 @@
-
 """Monthly quota of business staff, event rewards and manual awards."""
 
 import itertools
