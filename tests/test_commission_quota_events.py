@@ -1,4 +1,3 @@
-
 """Monthly quota of business staff, event rewards and manual awards."""
 
 import itertools
@@ -75,7 +74,7 @@ class TestEventRewards(CommissionCase):
             {
                 "name": "B-grade lead",
                 "event_type": "grade",
-                "grade": "b",
+                "grade": "B",
                 "beneficiary_scope": "non_business",
                 "amount": 200,
             }
@@ -121,7 +120,7 @@ class TestEventRewards(CommissionCase):
 
     def test_grade_reward(self):
         lead = self._lead(self.referrer)
-        lines = self.Line._create_event_lines("grade", lead, grade="b")
+        lines = self.Line._create_event_lines("grade", lead, grade="B")
         self.assertEqual(lines.amount, 200)
         self.assertEqual(
             (lines.employee_id, lines.role, lines.kind, lines.lead_id),
@@ -129,12 +128,12 @@ class TestEventRewards(CommissionCase):
         )
         self.assertEqual(lines.event_reward_id, self.reward_b)
         # once per lead, whatever calls it again
-        self.assertFalse(self.Line._create_event_lines("grade", lead, grade="b"))
-        self.assertFalse(self.Line._create_event_lines("grade", lead, grade="c"))
+        self.assertFalse(self.Line._create_event_lines("grade", lead, grade="B"))
+        self.assertFalse(self.Line._create_event_lines("grade", lead, grade="C"))
         # business staff do not get this reward
         business_lead = self._lead(self.business_emp)
         self.assertFalse(
-            self.Line._create_event_lines("grade", business_lead, grade="b")
+            self.Line._create_event_lines("grade", business_lead, grade="B")
         )
 
     def test_bid_lost_reward(self):
