@@ -34,7 +34,6 @@ from . import asm_commission_rule
 from . import asm_commission_rule_tier
 from . import asm_event_reward
 from . import asm_late_bracket
-from . import crm_lead_event
 from . import hr_department_quota
 from . import res_company_commission
 from . import sale_order_commission
