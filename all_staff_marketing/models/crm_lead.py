@@ -156,6 +156,19 @@ class CrmLead(models.Model):
             company = lead._get_attribution_company()
             lead.asm_grade_id = grades.get((company.id, lead.stage_id.id), False)
 
+    def _compute_company_id(self):
+        """A referral stays in its referrer's company while nobody is assigned.
+
+        Core CRM voids the company of a lead without salesperson and team (e.g. when
+        a referral is converted and its new customer has no company); the referrer
+        is an employee of one company, and so is their referral.
+        """
+        res = super()._compute_company_id()
+        for lead in self:
+            if not lead.company_id and lead.referrer_id:
+                lead.company_id = lead.referrer_id.company_id
+        return res
+
     @api.depends("asm_point_line_ids.points")
     def _compute_asm_points(self):
         for lead in self:
