@@ -44,10 +44,7 @@
         "views/asm_event_reward_views.xml",
         "views/asm_award_views.xml",
         "views/asm_commission_line_views.xml",
-        "views/asm_statement_commission_views.xml",
-        "views/hr_department_quota_views.xml",
-        "views/account_move_commission_views.xml",
-        "views/sale_order_commission_views.xml",
+        "views/hr_department_views.xml",
         "wizards/asm_statement_generate_views.xml",
         # --- approval by tiers, XLSX export ---
         "data/asm_statement_tier_data.xml",

@@ -1,11 +1,77 @@
 """Statements built directly from commission lines (source 000 farm 四.4 figures)."""
 
+from odoo import Command
 from odoo.fields import Date
 
 from .common import AsmCase
 
 GROUP = "all_staff_marketing.group_%s"
 PARTICIPANT = "base.group_user," + GROUP % "participant"
+
+
+def setup_payroll(env):
+    """OCA payroll set-up paying commissions: BASIC + ALW = GROSS = NET.
+
+    Returns ``(structure with the ASM_COMMISSION rule, structure without it,
+    the commission salary rule, the Allowance category)``.
+    """
+    from odoo.addons.all_staff_marketing_payroll.hooks import post_init_hook
+
+    Category = env["hr.salary.rule.category"]
+    basic = Category.create({"name": "Basic", "code": "BASIC"})
+    allowance = Category.create({"name": "Allowance", "code": "ALW"})
+    gross = Category.create({"name": "Gross", "code": "GROSS"})
+    net = Category.create({"name": "Net", "code": "NET"})
+    # what the install hook does when the database has an Allowance category
+    post_init_hook(env)
+    rules = env["hr.salary.rule"].create(
+        [
+            {
+                "name": "Basic Salary",
+                "code": "BASIC",
+                "sequence": 1,
+                "category_id": basic.id,
+                "amount_select": "code",
+                "amount_python_compute": "result = contract.wage",
+            },
+            {
+                "name": "Gross",
+                "code": "GROSS",
+                "sequence": 100,
+                "category_id": gross.id,
+                "amount_select": "code",
+                "amount_python_compute": "result = categories.BASIC + categories.ALW",
+            },
+            {
+                "name": "Net",
+                "code": "NET",
+                "sequence": 200,
+                "category_id": net.id,
+                "amount_select": "code",
+                "amount_python_compute": "result = categories.BASIC + categories.ALW",
+            },
+        ]
+    )
+    commission_rule = env.ref(
+        "all_staff_marketing_payroll.hr_salary_rule_asm_commission"
+    )
+    Structure = env["hr.payroll.structure"]
+    # configuration: the manager adds the commission rule to the structure
+    structure = Structure.create(
+        {
+            "name": "Sales staff",
+            "code": "SALES",
+            "rule_ids": [Command.set((rules | commission_rule).ids)],
+        }
+    )
+    structure_plain = Structure.create(
+        {
+            "name": "No commissions",
+            "code": "PLAIN",
+            "rule_ids": [Command.set(rules.ids)],
+        }
+    )
+    return structure, structure_plain, commission_rule, allowance
 
 
 class StatementCase(AsmCase):

@@ -1,7 +1,6 @@
 """Commission lines from payments: DOMAIN §5 and §6, numbers computed by hand."""
 
 from datetime import date
-from unittest.mock import patch
 
 from odoo import Command
 
@@ -297,59 +296,106 @@ class TestCommissionPayment(CommissionCase):
         self._pay(invoice, 100000, date(2025, 4, 1))
         self.assertEqual(self._lines(invoice).amount, 2000)
 
-    def test_new_customer_and_hooks(self):
-        """New vs existing customer; customer tier and lead grade through hooks."""
+    def test_deal_type_rule(self):
+        """First deal (new customer in the company) vs follow-up, from attribution."""
         self.Rule.create(
-            {
-                "name": "New customer 2 %",
-                "sequence": 1,
-                "customer_kind": "new",
-                "rate": 2,
-            }
+            {"name": "First deal 2 %", "sequence": 1, "deal_type": "first", "rate": 2}
         )
         newcomer = self.env["res.partner"].create({"name": "Newcomer"})
         first = self._invoice(100000, partner=newcomer)
-        second = self._invoice(100000, partner=newcomer, invoice_date=date(2025, 2, 2))
+        second = self._invoice(
+            100000,
+            partner=newcomer,
+            invoice_date=date(2025, 2, 2),
+            referral_deal_type="followup",
+        )
         self._pay(first, 100000, date(2025, 3, 1))
         self._pay(second, 100000, date(2025, 3, 1))
         self.assertEqual(self._lines(first).amount, 2000)
         self.assertEqual(self._lines(second).amount, 1000)
 
+    def test_customer_tier_rule(self):
+        """A rule for tier A customers matches an A customer, not a B one."""
         self.Rule.create(
-            [
-                {
-                    "name": "A customers 3 %",
-                    "sequence": 0,
-                    "customer_tier": "a",
-                    "rate": 3,
-                },
-                {
-                    "name": "B-grade leads 4 %",
-                    "sequence": -1,
-                    "lead_grade": "b",
-                    "rate": 4,
-                },
-            ]
+            {"name": "A customers 3 %", "sequence": 1, "customer_tier": "A", "rate": 3}
         )
-        # on this branch customers have no tier and leads no grade: rules skip
-        invoice = self._invoice(100000, partner=newcomer)
+        Partner = self.env["res.partner"].with_company(self.company)
+        big = Partner.create({"name": "Big Buyer"})
+        medium = Partner.create({"name": "Medium Buyer"})
+        big.asm_customer_tier = "A"
+        medium.asm_customer_tier = "B"
+        # the tier is per company: A here, nothing in another company
+        other = self.env["res.company"].create({"name": "ASM Tier Co"})
+        self.assertFalse(big.with_company(other).asm_customer_tier)
+        invoice_a = self._invoice(100000, partner=big)
+        invoice_b = self._invoice(100000, partner=medium)
+        self._pay(invoice_a, 100000, date(2025, 3, 1))
+        self._pay(invoice_b, 100000, date(2025, 3, 1))
+        self.assertEqual(self._lines(invoice_a).amount, 3000)
+        self.assertEqual(self._lines(invoice_a).rule_id.name, "A customers 3 %")
+        self.assertEqual(self._lines(invoice_b).amount, 1000, "1 % default rule")
+
+    def test_lead_grade_rule(self):
+        """A rule for grade-A leads matches the invoice of a won opportunity."""
+        self.Rule.create(
+            {"name": "A-grade leads 4 %", "sequence": 1, "lead_grade": "A", "rate": 4}
+        )
+        self.Rule.create(
+            {"name": "B-grade leads 2 %", "sequence": 2, "lead_grade": "B", "rate": 2}
+        )
+        partner = self.env["res.partner"].create(
+            {"name": "Won Customer", "is_company": True}
+        )
+        lead = self.env["crm.lead"].create(
+            {
+                "name": "Won deal",
+                "type": "opportunity",
+                "partner_id": partner.id,
+                "referrer_id": self.referrer.id,
+                "referral_mode": "handoff",
+                "user_id": self.user_seller.id,
+            }
+        )
+        lead.stage_id = self.env.ref("crm.stage_lead3")
+        self.assertEqual(lead.asm_grade_code, "B")
+        lead.action_set_won()
+        self.assertEqual(lead.asm_grade_code, "A")
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": partner.id,
+                "opportunity_id": lead.id,
+                "user_id": self.user_seller.id,
+                "order_line": [
+                    Command.create(
+                        {
+                            "product_id": self.product.id,
+                            "product_uom_qty": 1,
+                            "price_unit": 100000,
+                            "tax_id": [Command.clear()],
+                        }
+                    )
+                ],
+            }
+        )
+        order.action_confirm()
+        invoice = order._create_invoices()
+        invoice.invoice_date = date(2025, 2, 1)
+        invoice.invoice_date_due = date(2025, 3, 1)
+        invoice.action_post()
+        self.assertEqual(
+            self.env["asm.commission.rule"]._get_lead_grades(invoice),
+            {invoice.id: "A"},
+        )
         self._pay(invoice, 100000, date(2025, 3, 1))
-        self.assertEqual(self._lines(invoice).amount, 1000)
-        rule_class = type(self.Rule)
-        with patch.object(rule_class, "_get_customer_tier", return_value="a"):
-            invoice = self._invoice(100000, partner=newcomer)
-            self._pay(invoice, 100000, date(2025, 3, 1))
-            self.assertEqual(self._lines(invoice).amount, 3000)
-        with patch.object(rule_class, "_get_lead_grade", return_value="a"):
-            invoice = self._invoice(
-                100000, partner=newcomer
-            )  # grade A reached: at least B
-            self._pay(invoice, 100000, date(2025, 3, 1))
-            self.assertEqual(self._lines(invoice).amount, 4000)
-        with patch.object(rule_class, "_get_lead_grade", return_value="c"):
-            invoice = self._invoice(100000, partner=newcomer)
-            self._pay(invoice, 100000, date(2025, 3, 1))
-            self.assertEqual(self._lines(invoice).amount, 1000)
+        # 4 % of 100,000 = 4,000, first deal 70 / 30: referrer 2,800, seller 1,200
+        lines = self._lines(invoice)
+        self.assertEqual(set(lines.rule_id.mapped("name")), {"A-grade leads 4 %"})
+        self.assertEqual(self._lines(invoice, role="referrer").amount, 2800)
+        self.assertEqual(self._lines(invoice, role="salesperson").amount, 1200)
+        # an invoice without opportunity has no grade: the default 1 % applies
+        plain = self._invoice(100000, partner=partner)
+        self._pay(plain, 100000, date(2025, 3, 1))
+        self.assertEqual(self._lines(plain).amount, 1000)
 
 
 class TestHotelScheme(CommissionCase):

@@ -74,7 +74,7 @@ class TestEventRewards(CommissionCase):
             {
                 "name": "B-grade lead",
                 "event_type": "grade",
-                "grade": "b",
+                "grade": "B",
                 "beneficiary_scope": "non_business",
                 "amount": 200,
             }
@@ -120,7 +120,7 @@ class TestEventRewards(CommissionCase):
 
     def test_grade_reward(self):
         lead = self._lead(self.referrer)
-        lines = self.Line._create_event_lines("grade", lead, grade="b")
+        lines = self.Line._create_event_lines("grade", lead, grade="B")
         self.assertEqual(lines.amount, 200)
         self.assertEqual(
             (lines.employee_id, lines.role, lines.kind, lines.lead_id),
@@ -128,12 +128,12 @@ class TestEventRewards(CommissionCase):
         )
         self.assertEqual(lines.event_reward_id, self.reward_b)
         # once per lead, whatever calls it again
-        self.assertFalse(self.Line._create_event_lines("grade", lead, grade="b"))
-        self.assertFalse(self.Line._create_event_lines("grade", lead, grade="c"))
+        self.assertFalse(self.Line._create_event_lines("grade", lead, grade="B"))
+        self.assertFalse(self.Line._create_event_lines("grade", lead, grade="C"))
         # business staff do not get this reward
         business_lead = self._lead(self.business_emp)
         self.assertFalse(
-            self.Line._create_event_lines("grade", business_lead, grade="b")
+            self.Line._create_event_lines("grade", business_lead, grade="B")
         )
 
     def test_bid_lost_reward(self):
@@ -147,6 +147,59 @@ class TestEventRewards(CommissionCase):
             lost_reason_id=self.env["crm.lost.reason"].create({"name": "Too pricey"}).id
         )
         self.assertFalse(self.Line.search([("lead_id", "=", other.id)]))
+
+    def test_stage_changes_pay_points_and_grade_reward(self):
+        """Moving a lead to the B stage gives +5 points and the B reward (200)."""
+        stage_c = self.env.ref("crm.stage_lead2")
+        stage_b = self.env.ref("crm.stage_lead3")
+        lead = self._lead(self.referrer)
+        lead.stage_id = stage_c
+        self.assertEqual(lead.asm_points, 1)
+        self.assertFalse(self.Line.search([("lead_id", "=", lead.id)]))
+        lead.stage_id = stage_b
+        self.assertEqual(lead.asm_points, 1 + 5)
+        line = self.Line.search([("lead_id", "=", lead.id)])
+        self.assertEqual((line.amount, line.event_reward_id), (200, self.reward_b))
+        self.assertEqual((line.employee_id, line.state), (self.referrer, "payable"))
+        # back and forth: the points move back and come again, the reward stays once
+        lead.stage_id = stage_c
+        self.assertEqual(lead.asm_points, 1)
+        lead.stage_id = stage_b
+        self.assertEqual(lead.asm_points, 6)
+        self.assertEqual(len(self.Line.search([("lead_id", "=", lead.id)])), 1)
+        # straight to won (A): B was reached on the way, as for the points
+        jumper = self._lead(self.referrer)
+        jumper.stage_id = self.env.ref("crm.stage_lead4")
+        self.assertEqual(jumper.asm_points, 1 + 5 + 30)
+        self.assertEqual(self.Line.search([("lead_id", "=", jumper.id)]).amount, 200)
+        # business staff: points, no reward
+        business_lead = self._lead(self.business_emp)
+        business_lead.stage_id = stage_b
+        self.assertEqual(business_lead.asm_points, 6)
+        self.assertFalse(self.Line.search([("lead_id", "=", business_lead.id)]))
+
+    def test_lost_bid_reverses_points_and_pays_once(self):
+        """Lost with 'bid lost': points reversed, 300 paid once even if lost twice."""
+        lead = self._lead(self.referrer)
+        lead.stage_id = self.env.ref("crm.stage_lead3")
+        lead.action_set_lost(lost_reason_id=self.bid_lost.id)
+        self.assertEqual(lead.asm_points, 0)
+        lines = self.Line.search([("lead_id", "=", lead.id)])
+        self.assertEqual(sorted(lines.mapped("amount")), [200, 300])
+        lead.action_unarchive()
+        self.assertEqual(lead.asm_points, 6)
+        lead.action_set_lost(lost_reason_id=self.bid_lost.id)
+        self.assertEqual(lead.asm_points, 0)
+        self.assertEqual(len(self.Line.search([("lead_id", "=", lead.id)])), 2)
+        self.assertEqual(
+            len(
+                self.env["asm.point.line"].search(
+                    [("lead_id", "=", lead.id), ("kind", "=", "reversal")]
+                )
+            ),
+            4,
+            "C and B reversed on each of the two losses",
+        )
 
     def test_manual_award_within_range(self):
         Award = self.env["asm.award"].with_user(self.officer)

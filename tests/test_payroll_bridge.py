@@ -1,9 +1,6 @@
 from datetime import date
 
-from odoo import Command
-from odoo.addons.all_staff_marketing_payroll.hooks import post_init_hook
-
-from .statement_common import StatementCase
+from .statement_common import StatementCase, setup_payroll
 
 CODE = "ASM_COMMISSION"
 
@@ -14,64 +11,12 @@ class TestPayrollBridge(StatementCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        Category = cls.env["hr.salary.rule.category"]
-        basic = Category.create({"name": "Basic", "code": "BASIC"})
-        allowance = Category.create({"name": "Allowance", "code": "ALW"})
-        gross = Category.create({"name": "Gross", "code": "GROSS"})
-        net = Category.create({"name": "Net", "code": "NET"})
-        # what the install hook does when the database has an Allowance category
-        post_init_hook(cls.env)
-        Rule = cls.env["hr.salary.rule"]
-        rules = Rule.create(
-            [
-                {
-                    "name": "Basic Salary",
-                    "code": "BASIC",
-                    "sequence": 1,
-                    "category_id": basic.id,
-                    "amount_select": "code",
-                    "amount_python_compute": "result = contract.wage",
-                },
-                {
-                    "name": "Gross",
-                    "code": "GROSS",
-                    "sequence": 100,
-                    "category_id": gross.id,
-                    "amount_select": "code",
-                    "amount_python_compute": "result = categories.BASIC + "
-                    "categories.ALW",
-                },
-                {
-                    "name": "Net",
-                    "code": "NET",
-                    "sequence": 200,
-                    "category_id": net.id,
-                    "amount_select": "code",
-                    "amount_python_compute": "result = categories.BASIC + "
-                    "categories.ALW",
-                },
-            ]
-        )
-        cls.allowance = allowance
-        cls.commission_rule = cls.env.ref(
-            "all_staff_marketing_payroll.hr_salary_rule_asm_commission"
-        )
-        Structure = cls.env["hr.payroll.structure"]
-        # configuration: the manager adds the commission rule to the structure
-        cls.structure = Structure.create(
-            {
-                "name": "Sales staff",
-                "code": "SALES",
-                "rule_ids": [Command.set((rules | cls.commission_rule).ids)],
-            }
-        )
-        cls.structure_plain = Structure.create(
-            {
-                "name": "No commissions",
-                "code": "PLAIN",
-                "rule_ids": [Command.set(rules.ids)],
-            }
-        )
+        (
+            cls.structure,
+            cls.structure_plain,
+            cls.commission_rule,
+            cls.allowance,
+        ) = setup_payroll(cls.env)
         cls.contract = cls.env["hr.contract"].create(
             {
                 "name": "Alice 2025",

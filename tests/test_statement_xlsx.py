@@ -41,6 +41,7 @@ class TestStatementXlsx(StatementCase):
                 "Customer",
                 "Invoice",
                 "Payment",
+                "Rule",
                 "Base",
                 "Rate (%)",
                 "Tier",
@@ -69,8 +70,8 @@ class TestStatementXlsx(StatementCase):
             self.assertIsInstance(row[col["Net"]], (int, float))
         # totals are formulas over the line rows
         self.assertEqual(total[0], "Total")
-        self.assertEqual(total[col["Net"]], "=SUM(P2:P4)")
-        self.assertEqual(total[col["Gross"]], "=SUM(M2:M4)")
+        self.assertEqual(total[col["Net"]], "=SUM(Q2:Q4)")
+        self.assertEqual(total[col["Gross"]], "=SUM(N2:N4)")
         self.assertEqual(sum(row[col["Net"]] for row in lines), 7100.0)
         # formats: company currency, real dates, frozen header, fitted widths
         net_cell = sheet.cell(row=2, column=col["Net"] + 1)
@@ -145,6 +146,9 @@ class TestStatementXlsx(StatementCase):
             }
         )
         self.alice_march.line_ids.invoice_id = invoice
+        self.alice_march.line_ids.rule_id = self.env["asm.commission.rule"].create(
+            {"name": "1 % of collected", "rate": 1.0}
+        )
         self.alice_may.line_ids[0].invoice_id = invoice
         figures = self.Xlsx._get_summary_figures(self.all_statements)
         self.assertEqual(figures[self.alice_march.id]["deals"], 1)
@@ -154,6 +158,7 @@ class TestStatementXlsx(StatementCase):
         content, __ = self.Xlsx._render(self.alice_march, "detail")
         rows = _rows(self._book(content).active)
         self.assertEqual(rows[1][rows[0].index("Invoice")], invoice.display_name)
+        self.assertEqual(rows[1][rows[0].index("Rule")], "1 % of collected")
 
     def test_headers_in_chinese(self):
         self.env["res.lang"]._activate_lang("zh_CN")
@@ -162,7 +167,8 @@ class TestStatementXlsx(StatementCase):
         self.assertTrue(filename.startswith("提成结算单"))
         rows = _rows(self._book(content).active)
         self.assertEqual(rows[0][:2], ["结算单", "日期"])
-        self.assertEqual(rows[0][15], "实发金额")
+        self.assertEqual(rows[0][7], "规则")
+        self.assertEqual(rows[0][16], "实发金额")
         self.assertEqual(rows[-1][0], "合计")
         content, __ = xlsx._render(self.alice_may, "summary")
         book = self._book(content)

@@ -1,10 +1,46 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import models
+from odoo import fields, models
 
 
 class AccountMove(models.Model):
     _name = "account.move"
     _inherit = ["account.move", "asm.attribution.mixin"]
+
+    asm_landmark = fields.Boolean(
+        string="Landmark Project",
+        copy=False,
+        tracking=True,
+        help="Landmark projects (stadiums, metro, ...) earn the rules' landmark "
+        "uplift on top of the commission.",
+    )
+    asm_commission_count = fields.Integer(
+        string="Commissions", compute="_compute_asm_commission_count"
+    )
+
+    def _compute_asm_commission_count(self):
+        counts = dict(
+            self.env["asm.commission.line"]._read_group(
+                [("invoice_id", "in", self.ids)], ["invoice_id"], ["__count"]
+            )
+        )
+        for move in self:
+            move.asm_commission_count = counts.get(move, 0)
+
+    def _post(self, soft=True):
+        posted = super()._post(soft=soft)
+        posted.filtered(
+            lambda move: move.is_sale_document(include_receipts=True)
+        ).invoice_line_ids._asm_store_unit_cost()
+        return posted
+
+    def action_view_asm_commissions(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "all_staff_marketing.asm_commission_line_action"
+        )
+        action["domain"] = [("invoice_id", "=", self.id)]
+        action["context"] = {}
+        return action
 
     def _reverse_moves(self, default_values_list=None, cancel=False):
         """Credit notes carry the attribution of the invoice they reverse."""

@@ -311,52 +311,28 @@ class AsmCommissionEngine(models.AbstractModel):
         return landmark_ids
 
     @api.model
-    def _get_new_customer_invoice_ids(self, invoices):
-        """Ids of invoices whose customer had no earlier posted invoice in the company.
-
-        "New customer" is per company (DOMAIN §2).
-        """
-        self.env.cr.execute(
-            SQL(
-                """
-                SELECT m.id
-                  FROM account_move m
-                 WHERE m.id = ANY(%(ids)s)
-                   AND NOT EXISTS (
-                       SELECT 1 FROM account_move o
-                        WHERE o.commercial_partner_id = m.commercial_partner_id
-                          AND o.company_id = m.company_id
-                          AND o.move_type = 'out_invoice'
-                          AND o.state = 'posted'
-                          AND (o.invoice_date, o.id) < (m.invoice_date, m.id))
-                """,
-                ids=invoices.ids,
-            )
-        )
-        return {row[0] for row in self.env.cr.fetchall()}
-
-    @api.model
     def _prepare_deal_facts(self, invoices, compiled):
         """{invoice id: facts dict} with what the rules of ``compiled`` match on."""
         rule_model = self.env["asm.commission.rule"]
-        need_tier = any(rule.customer_tier for rule in compiled)
-        need_grade = any(rule.grade_index is not None for rule in compiled)
-        need_kind = any(rule.customer_kind for rule in compiled)
-        new_ids = self._get_new_customer_invoice_ids(invoices) if need_kind else set()
+        tiers = (
+            rule_model._get_customer_tiers(invoices)
+            if any(rule.customer_tier for rule in compiled)
+            else {}
+        )
+        grades = (
+            rule_model._get_lead_grades(invoices)
+            if any(rule.grade_index is not None for rule in compiled)
+            else {}
+        )
         facts = {}
         for invoice in invoices:
             facts[invoice.id] = {
                 "company_id": invoice.company_id.id,
                 "date": invoice.invoice_date,
-                "customer_tier": need_tier
-                and rule_model._get_customer_tier(
-                    invoice.commercial_partner_id, invoice.company_id
-                ),
-                "lead_grade": need_grade and rule_model._get_lead_grade(invoice),
+                "customer_tier": tiers.get(invoice.id, False),
+                "lead_grade": grades.get(invoice.id, False),
                 "referral_mode": invoice.referral_mode,
                 "deal_type": invoice.referral_deal_type,
-                "customer_kind": need_kind
-                and ("new" if invoice.id in new_ids else "existing"),
                 "categ_path": False,
                 "product_tmpl_id": False,
             }

@@ -1,14 +1,14 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.tools import format_amount
+from odoo.tools import SQL, format_amount
 
 from .asm_attribution_mixin import DEAL_TYPES, REFERRAL_MODES
+from .asm_lead_grade import GRADE_CODES as LEAD_GRADES
+from .res_partner import CUSTOMER_TIERS
 
-CUSTOMER_TIERS = [("a", "A"), ("b", "B"), ("c", "C")]
-LEAD_GRADES = [("c", "C"), ("b", "B"), ("a", "A")]
-#: Lead grades from the lowest to the highest (DOMAIN §3).
-GRADE_ORDER = ("c", "b", "a")
+#: Lead grade codes (asm.lead.grade.code) from the lowest to the highest (DOMAIN §3).
+GRADE_ORDER = ("C", "B", "A")
 RULE_ROLES = [
     ("referrer", "Referrer"),
     ("salesperson", "Salesperson"),
@@ -28,7 +28,6 @@ class CompiledRule:
         "base",
         "categ_path",
         "company_id",
-        "customer_kind",
         "customer_tier",
         "date_from",
         "date_to",
@@ -59,7 +58,6 @@ class CompiledRule:
         self.product_tmpl_id = rule.product_tmpl_id.id
         self.referral_mode = rule.referral_mode
         self.deal_type = rule.deal_type
-        self.customer_kind = rule.customer_kind
         self.role = rule.role
         self.department_path = rule.department_id.parent_path
         self.base = rule.base
@@ -95,9 +93,7 @@ class CompiledRule:
             return False
         if self.referral_mode and self.referral_mode != facts["referral_mode"]:
             return False
-        if self.deal_type and self.deal_type != facts["deal_type"]:
-            return False
-        return not (self.customer_kind and self.customer_kind != facts["customer_kind"])
+        return not (self.deal_type and self.deal_type != facts["deal_type"])
 
     def match_beneficiary(self, role, department_path):
         """True when the beneficiary's role and department match."""
@@ -172,11 +168,12 @@ class AsmCommissionRule(models.Model):
         "product.template", string="Product", check_company=True
     )
     referral_mode = fields.Selection(REFERRAL_MODES, string="Mode")
-    deal_type = fields.Selection(DEAL_TYPES, string="Deal Type")
-    customer_kind = fields.Selection(
-        [("new", "New customer"), ("existing", "Existing customer")],
-        string="Customer",
-        help="New: the customer had no earlier posted invoice in this company.",
+    deal_type = fields.Selection(
+        DEAL_TYPES,
+        string="Deal Type",
+        help="First deal: the customer is new in the invoice's company (it had no "
+        "owner when the order was confirmed). Follow-up: a later deal of a customer "
+        "that already has an owner in that company.",
     )
     role = fields.Selection(
         RULE_ROLES, string="Beneficiary Role", help="Only this beneficiary's share."
@@ -353,36 +350,59 @@ class AsmCommissionRule(models.Model):
         return None
 
     @api.model
-    def _get_customer_tier(self, partner, company):
-        """Customer tier ('a', 'b' or 'c') of ``partner`` in ``company``, or False.
+    def _get_customer_tiers(self, invoices):
+        """{invoice id: tier code ('A', 'B', 'C' or False)} of the invoices' customers.
 
-        Customer tiers (DOMAIN §4) are computed by the attribution part: this hook
-        reads a field ``asm_customer_tier`` of res.partner when it exists, evaluated in
-        ``company`` (so a company-dependent field works). Override for another source.
+        The tier (DOMAIN §4) is the company-dependent ``res.partner.asm_customer_tier``
+        read in each invoice's company: one read per company. Override for another
+        source.
         """
-        if "asm_customer_tier" not in partner._fields:
-            return False
-        tier = partner.with_company(company).asm_customer_tier
-        return tier.lower() if isinstance(tier, str) else False
+        tiers = {}
+        for company in invoices.company_id:
+            company_invoices = invoices.filtered(
+                lambda inv, c=company: inv.company_id == c
+            )
+            partners = company_invoices.commercial_partner_id.with_company(company)
+            partners.fetch(["asm_customer_tier"])
+            for invoice in company_invoices:
+                tiers[invoice.id] = partners.browse(
+                    invoice.commercial_partner_id.id
+                ).asm_customer_tier
+        return tiers
 
     @api.model
-    def _get_lead_grade(self, invoice):
-        """Highest grade ('c', 'b' or 'a') reached by the lead behind ``invoice``.
+    def _get_lead_grades(self, invoices):
+        """{invoice id: highest grade code ('C', 'B' or 'A')} of the leads behind them.
 
-        Lead grading (DOMAIN §3) belongs to the attribution part: this hook reads a
-        field ``asm_grade`` (codes c/b/a) of the opportunities of the invoice's sale
-        orders when that field exists. Override it to read grades from elsewhere.
+        Invoice -> sale order lines -> order -> opportunity -> its grade (DOMAIN §3),
+        one query for all invoices. Invoices without an opportunity are absent.
+        Override to read grades from elsewhere.
         """
-        lead_model = self.env["crm.lead"]
-        if "asm_grade" not in lead_model._fields:
-            return False
-        leads = invoice.invoice_line_ids.sale_line_ids.order_id.opportunity_id
-        grades = [
-            grade.lower()
-            for grade in leads.mapped("asm_grade")
-            if isinstance(grade, str) and grade.lower() in GRADE_ORDER
-        ]
-        return max(grades, key=GRADE_ORDER.index) if grades else False
+        if not invoices:
+            return {}
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT DISTINCT aml.move_id, g.code
+                  FROM account_move_line aml
+                  JOIN sale_order_line_invoice_rel rel
+                    ON rel.invoice_line_id = aml.id
+                  JOIN sale_order_line sol ON sol.id = rel.order_line_id
+                  JOIN sale_order so ON so.id = sol.order_id
+                  JOIN crm_lead lead ON lead.id = so.opportunity_id
+                  JOIN asm_lead_grade g ON g.id = lead.asm_grade_id
+                 WHERE aml.move_id = ANY(%s)
+                """,
+                invoices.ids,
+            )
+        )
+        grades = {}
+        for invoice_id, code in self.env.cr.fetchall():
+            best = grades.get(invoice_id)
+            if not best or GRADE_ORDER.index(code) > GRADE_ORDER.index(best):
+                grades[invoice_id] = code
+        return grades
 
     @api.model
     def _get_beneficiary_exclusion_reason(self, invoice, employee, role):

@@ -8,9 +8,12 @@ from odoo.osv import expression
 from odoo.tools import format_date
 
 from .. import referral_keys
+from .asm_commission_rule import GRADE_ORDER
 
 # Fields whose change moves the lead's points (grade, lost/restored, referrer).
 POINT_TRIGGERS = {"stage_id", "active", "referrer_id", "company_id"}
+# Fields whose change may pay an event reward (grade reached, lost with a reason).
+EVENT_TRIGGERS = POINT_TRIGGERS | {"lost_reason_id"}
 # Normalised keys of a lead, by the kind of match they give.
 LEAD_KEY_FIELDS = {
     "asm_phone_key": "phone",
@@ -153,6 +156,19 @@ class CrmLead(models.Model):
             company = lead._get_attribution_company()
             lead.asm_grade_id = grades.get((company.id, lead.stage_id.id), False)
 
+    def _compute_company_id(self):
+        """A referral stays in its referrer's company while nobody is assigned.
+
+        Core CRM voids the company of a lead without salesperson and team (e.g. when
+        a referral is converted and its new customer has no company); the referrer
+        is an employee of one company, and so is their referral.
+        """
+        res = super()._compute_company_id()
+        for lead in self:
+            if not lead.company_id and lead.referrer_id:
+                lead.company_id = lead.referrer_id.company_id
+        return res
+
     @api.depends("asm_point_line_ids.points")
     def _compute_asm_points(self):
         for lead in self:
@@ -210,7 +226,9 @@ class CrmLead(models.Model):
                 vals["company_id"] = referrer.company_id.id
         leads = super().create(vals_list)
         leads.filtered("referral_override_reason")._asm_log_override()
-        leads.filtered("referrer_id")._asm_sync_points()
+        referred = leads.filtered("referrer_id")
+        referred._asm_sync_points()
+        referred._asm_create_event_lines()
         return leads
 
     def write(self, vals):
@@ -220,6 +238,8 @@ class CrmLead(models.Model):
             self._asm_log_override()
         if POINT_TRIGGERS.intersection(vals):
             self._asm_sync_points()
+        if EVENT_TRIGGERS.intersection(vals):
+            self._asm_create_event_lines()
         return res
 
     # ------------------------------------------------------- ownership protection
@@ -451,6 +471,33 @@ class CrmLead(models.Model):
                 )
         if vals_list:
             ledger.create(vals_list)
+
+    # --------------------------------------------------------- event rewards
+
+    def _asm_create_event_lines(self):
+        """Pay the event rewards (DOMAIN §5) these leads earned; idempotent.
+
+        Every grade up to the one of the lead's stage counts as reached, as for the
+        points; a lead lost with a reason pays that reason's reward (e.g. a lost bid).
+        Each reward is paid once per lead and referrer, whatever moves the lead
+        back and forth: its points move back, the reward stays.
+        """
+        leads = self.filtered("referrer_id")
+        if not leads:
+            return
+        # system step: the user moving the lead does not write commissions
+        line_model = self.env["asm.commission.line"].sudo()
+        leads = leads.sudo()
+        graded = leads.filtered(lambda lead: lead.active and lead.asm_grade_code)
+        for index, code in enumerate(GRADE_ORDER):
+            reached = graded.filtered(
+                lambda lead, i=index: GRADE_ORDER.index(lead.asm_grade_code) >= i
+            )
+            if reached:
+                line_model._create_event_lines("grade", reached, grade=code)
+        lost = leads.filtered(lambda lead: not lead.active and lead.lost_reason_id)
+        if lost:
+            line_model._create_event_lines("lost", lost)
 
     def _asm_prepare_point_vals(self, grade, employee, kind, points):
         """Values of one ledger entry for this lead; extend to add information."""

@@ -161,7 +161,19 @@ class ResCompany(models.Model):
     def create(self, vals_list):
         companies = super().create(vals_list)
         companies._asm_create_default_grades()
+        companies._asm_create_default_late_brackets()
         return companies
+
+    def _asm_create_default_late_brackets(self):
+        """Give new companies the default late-payment deduction schedule."""
+        bracket_model = self.env["asm.late.bracket"].sudo()
+        bracket_model.create(
+            [
+                vals
+                for company in self
+                for vals in bracket_model._prepare_default_bracket_vals(company)
+            ]
+        )
 
     def _asm_create_default_grades(self):
         """Give new companies the default grades C/B/A and their stage mapping."""

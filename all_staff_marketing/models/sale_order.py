@@ -37,6 +37,13 @@ class SaleOrder(models.Model):
         precompute=True,
         copy=True,
     )
+    asm_landmark = fields.Boolean(
+        string="Landmark Project",
+        copy=False,
+        tracking=True,
+        help="Landmark projects (stadiums, metro, ...) earn the rules' landmark "
+        "uplift on top of the commission.",
+    )
     referral_excluded = fields.Boolean(
         compute="_compute_referral_excluded",
         store=True,
@@ -173,4 +180,5 @@ class SaleOrder(models.Model):
     def _prepare_invoice(self):
         values = super()._prepare_invoice()
         values.update(self._prepare_attribution_vals())
+        values["asm_landmark"] = self.asm_landmark
         return values

@@ -132,6 +132,12 @@ class AsmStatementXlsx(models.AbstractModel):
                 "value": lambda line: line.payment_move_id.sudo().display_name,
             },
             {
+                "key": "rule",
+                "header": self.env._("Rule"),
+                "type": "text",
+                "value": lambda line: line.rule_id.sudo().display_name,
+            },
+            {
                 "key": "base",
                 "header": self.env._("Base"),
                 "type": "money",
