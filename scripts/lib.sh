@@ -140,8 +140,14 @@ PY
 # (no demo), built once and reused while MODULES, Odoo and the OCA pins are unchanged.
 # A failed build leaves nothing behind. Prints the template's name on stdout.
 ensure_template() {
-  local prefix="$1" modules="$2" source="${3:-}" key name build t missing
-  key=$( { echo "$modules $source"; "$PYTHON" -c "import odoo.release as r; print(r.version)"; cat "$REPO/requirements-addons.txt"; } | sha1sum | cut -c1-10)
+  local prefix="$1" modules="$2" source="${3:-}" key name build t missing demo_flag
+  local kind=""
+  demo_flag="--without-demo=all"
+  if [[ "${TEMPLATE_DEMO:-0}" == "1" ]]; then
+    demo_flag="--log-level=warn"  # Odoo 18 loads demo data unless told not to
+    kind=" demo"
+  fi
+  key=$( { echo "$modules $source$kind"; "$PYTHON" -c "import odoo.release as r; print(r.version)"; cat "$REPO/requirements-addons.txt"; } | sha1sum | cut -c1-10)
   name="${prefix}_${key}"
   t=$(now)
   if db_exists "$name"; then
@@ -155,7 +161,7 @@ ensure_template() {
     odoo_cli db -c "$ODOO_CONF" duplicate "$source" "$build" >/dev/null 2>&1
   fi
   say "building template $name with: $modules (once; 1-2 minutes)" >&2
-  if ! odoo_cli -c "$ODOO_CONF" -d "$build" -i "$modules" --without-demo=all --stop-after-init \
+  if ! odoo_cli -c "$ODOO_CONF" -d "$build" -i "$modules" "$demo_flag" --stop-after-init \
        --log-level=warn >"$LOG_DIR/$prefix.log" 2>&1; then
     tail -20 "$LOG_DIR/$prefix.log" >&2
     die "template build failed (log: $LOG_DIR/$prefix.log); nothing was kept."

@@ -28,6 +28,7 @@ if db_exists "$DEMO_DB"; then
   say "updating $ADDONS in the demo database $DEMO_DB"
   odoo_cli -c "$ODOO_CONF" -d "$DEMO_DB" -u "$ADDONS" --stop-after-init >"$LOG_DIR/demo-update.log" 2>&1 \
     || { tail -30 "$LOG_DIR/demo-update.log" >&2; die "updating the demo database failed (log: $LOG_DIR/demo-update.log)."; }
+  check_log "$LOG_DIR/demo-update.log" "updating the demo database"
 else
   BUILD="${DEMO_DB}_building"
   cleanup_build() { odoo_cli db -c "$ODOO_CONF" drop "$BUILD" >/dev/null 2>&1 || true; }
@@ -36,13 +37,14 @@ else
   say "creating the demo database $DEMO_DB with demo data (2-3 minutes, once)"
   odoo_cli -c "$ODOO_CONF" -d "$BUILD" -i "$ADDONS" --stop-after-init >"$LOG_DIR/demo-create.log" 2>&1 \
     || { tail -30 "$LOG_DIR/demo-create.log" >&2; die "creating the demo database failed (log: $LOG_DIR/demo-create.log); nothing was kept."; }
+  check_log "$LOG_DIR/demo-create.log" "creating the demo database"
   odoo_cli db -c "$ODOO_CONF" rename "$BUILD" "$DEMO_DB" >/dev/null 2>&1
   trap - EXIT
 fi
 echo
 echo "Odoo 18 with All-Staff Marketing: http://localhost:$HTTP_PORT/web/login"
 echo "  database: $DEMO_DB   login: admin   password: admin"
-echo "  (demo users: see README, 'Demo data')"
+echo "  participant (tiny screens): login referrer, password referrer"
 echo
 [[ "${ASM_NO_SERVE:-0}" == "1" ]] && exit 0
 exec "$PYTHON" -c "import odoo.cli; odoo.cli.main()" -c "$ODOO_CONF" -d "$DEMO_DB" --db-filter="^${DEMO_DB}\$" --http-port="$HTTP_PORT"

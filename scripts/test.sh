@@ -6,8 +6,10 @@
 #   3. the core addon alone installed on a copy of "core": it needs no payroll
 #   4. on a copy of "full": both addons installed, then updated — no WARNING/ERROR
 #      line may appear in the logs
-#   5. pytest-odoo on that copy (extra arguments go to pytest: a file, -k ...)
-#   6. both addons uninstalled from it, cleanly (whole-suite runs only)
+#   5. (whole-suite runs) both addons installed WITH demo data on a copy of a template
+#      that has demo data: the demo must load without any WARNING/ERROR either
+#   6. pytest-odoo on that copy (extra arguments go to pytest: a file, -k ...)
+#   7. both addons uninstalled from it, cleanly (whole-suite runs only)
 source "$(dirname "$0")/lib.sh"
 T0=$(now)
 setup_all
@@ -28,6 +30,15 @@ if [[ $# -eq 0 ]]; then
   [[ "$PAYROLL" == "0" ]] || die "installing all_staff_marketing alone installed payroll: the core must not depend on it."
   odoo_cli db -c "$ODOO_CONF" drop "${TEST_DB}_core" >/dev/null 2>&1
   echo "stage core-without-payroll: $(stage_time "$T") s"
+fi
+
+if [[ $# -eq 0 ]]; then
+  T=$(now)
+  DEMO_TMPL=$(TEMPLATE_DEMO=1 ensure_template asm_tmpl_demo "$FULL_DEPS")
+  odoo_cli db -c "$ODOO_CONF" duplicate -f "$DEMO_TMPL" "${TEST_DB}_demo" >/dev/null 2>&1
+  install_checked "${TEST_DB}_demo" "$ADDONS" -i install-with-demo
+  odoo_cli db -c "$ODOO_CONF" drop "${TEST_DB}_demo" >/dev/null 2>&1
+  echo "stage demo-data: $(stage_time "$T") s"
 fi
 
 T=$(now)

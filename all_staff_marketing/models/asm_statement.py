@@ -166,8 +166,12 @@ class AsmStatement(models.Model):
         Each statement collects the employee's payable lines dated up to ``date_to``
         that are in no statement yet (so anything arriving after an approval lands in
         the next statement). An existing draft statement of the same period is reused.
-        Returns the statements that received lines.
+        Returns the statements that received lines. Dates may be strings (RPC, data).
         """
+        date_from, date_to = (
+            fields.Date.to_date(date_from),
+            fields.Date.to_date(date_to),
+        )
         companies = companies or self.env.companies
         line_model = self.env["asm.commission.line"]
         groups = line_model._read_group(
