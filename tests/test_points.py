@@ -9,10 +9,13 @@ class TestPoints(AsmAttrCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.user_officer = cls._new_user(
+        cls.user_officer, cls.officer_emp = cls._new_employee_user(
             "asm_points_officer",
-            "base.group_user,hr.group_hr_user,all_staff_marketing.group_officer",
+            "Olga Officer",
+            groups="base.group_user,hr.group_hr_user,all_staff_marketing.group_officer",
         )
+        # the officer's team: Alice and Bob report to her
+        (cls.alice | cls.bob).parent_id = cls.officer_emp
 
     def _ledger(self, lead):
         return self.env["asm.point.line"].search(
@@ -141,6 +144,22 @@ class TestPoints(AsmAttrCase):
             self.env["asm.point.event.wizard"].create(
                 {"employee_id": self.bob.id, "event_type_id": event.id, "quantity": 0}
             )
+        # the officer reads her team's ledger, not the rest of the company's
+        carol = self.env["hr.employee"].create({"name": "Carol (other team)"})
+        other = self.env["asm.point.line"].create(
+            {
+                "name": "Placement",
+                "employee_id": carol.id,
+                "kind": "event",
+                "points": 3,
+                "event_type_id": event.id,
+            }
+        )
+        PointLine = self.env["asm.point.line"].with_user(self.user_officer)
+        self.assertEqual(
+            PointLine.search([("id", "in", (line | other).ids)]),
+            line.with_user(self.user_officer),
+        )
         # a participant cannot record events
         with self.assertRaises(AccessError):
             self.env["asm.point.event.wizard"].with_user(self.user_alice).create(

@@ -14,9 +14,12 @@ class TestReferralAccess(AsmAttrCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.user_officer = cls._new_user(
-            "asm_access_officer", "base.group_user,all_staff_marketing.group_officer"
+        cls.user_officer, cls.officer_emp = cls._new_employee_user(
+            "asm_access_officer",
+            "Olga Officer",
+            groups="base.group_user,all_staff_marketing.group_officer",
         )
+        cls.bob.parent_id = cls.officer_emp  # Bob is in the officer's team
         cls.bobs_referral = cls._referral(
             cls.bob, partner_name="Bob's Customer", stage_id=cls.stage_qualified.id
         )
@@ -121,10 +124,23 @@ class TestReferralAccess(AsmAttrCase):
         self.assertEqual(referrer[0].get("readonly"), "1")
         self.assertFalse(form.xpath("//field[@name='referral_override_reason']"))
 
-    def test_officer_sees_referrals_only(self):
+    def test_officer_sees_team_referrals_only(self):
+        alices_referral = self._referral(self.alice, partner_name="Alice's Customer")
+        leads = self.bobs_referral | self.plain_lead | alices_referral
         Lead = self.env["crm.lead"].with_user(self.user_officer)
-        found = Lead.search([("id", "in", (self.bobs_referral | self.plain_lead).ids)])
-        self.assertEqual(found, self.bobs_referral)
+        # Bob reports to the officer; Alice does not; the inbound lead is no referral
+        self.assertEqual(Lead.search([("id", "in", leads.ids)]), self.bobs_referral)
+        with self.assertRaises(AccessError):
+            Lead.browse(alices_referral.id).read(["name"])
+        # an All-Staff Marketing manager sees every referral, still not the plain lead
+        manager = self._new_user(
+            "asm_access_manager", "base.group_user,all_staff_marketing.group_manager"
+        )
+        Manager = self.env["crm.lead"].with_user(manager)
+        self.assertEqual(
+            Manager.search([("id", "in", (alices_referral | self.plain_lead).ids)]),
+            alices_referral,
+        )
         with self.assertRaises(AccessError):
             Lead.browse(self.plain_lead.id).read(["name"])
         with self.assertRaises(AccessError):
