@@ -178,6 +178,27 @@ class TestEventRewards(CommissionCase):
         self.assertEqual(business_lead.asm_points, 6)
         self.assertFalse(self.Line.search([("lead_id", "=", business_lead.id)]))
 
+    def test_business_staff_earn_nothing_on_c_grade(self):
+        """DOMAIN §5 (004 六(一)2): C-grade leads pay non-business staff only."""
+        reward_c = self.env["asm.event.reward"].create(
+            {
+                "name": "C-grade lead (non-business staff)",
+                "event_type": "grade",
+                "grade": "C",
+                "beneficiary_scope": "non_business",
+                "amount": 50,
+            }
+        )
+        stage_c = self.env.ref("crm.stage_lead2")
+        lead = self._lead(self.referrer)
+        lead.stage_id = stage_c
+        line = self.Line.search([("lead_id", "=", lead.id)])
+        self.assertEqual((line.amount, line.event_reward_id), (50, reward_c))
+        business_lead = self._lead(self.business_emp)
+        business_lead.stage_id = stage_c
+        self.assertEqual(business_lead.asm_points, 1)
+        self.assertFalse(self.Line.search([("lead_id", "=", business_lead.id)]))
+
     def test_lost_bid_reverses_points_and_pays_once(self):
         """Lost with 'bid lost': points reversed, 300 paid once even if lost twice."""
         lead = self._lead(self.referrer)
