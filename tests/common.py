@@ -1,6 +1,9 @@
 """Base classes of the suite: data built once per class, never demo data."""
 
+from odoo.tests import Form
 from odoo.tests.common import TransactionCase, new_test_user
+
+REFERRAL_FORM = "all_staff_marketing.asm_referral_view_form"
 
 
 class AsmCase(TransactionCase):
@@ -39,3 +42,15 @@ class AsmCase(TransactionCase):
                 )
                 wizard.add_comment()
         return record.state
+
+    def _register_referral(self, user, **values):
+        """Register a referral as ``user`` through the participant's own form."""
+        Lead = (
+            self.env["crm.lead"]
+            .with_user(user)
+            .with_context(asm_my_referral=True, default_user_id=False)
+        )
+        with Form(Lead, view=REFERRAL_FORM) as form:
+            for name, value in values.items():
+                setattr(form, name, value)
+        return form.record

@@ -19,13 +19,11 @@ from datetime import date
 
 from odoo import Command
 from odoo.exceptions import UserError
-from odoo.tests import Form
 
 from .common import AsmCase
 from .statement_common import setup_payroll
 
 PARTICIPANT = "base.group_user,all_staff_marketing.group_participant"
-REFERRAL_FORM = "all_staff_marketing.asm_referral_view_form"
 CODE = "ASM_COMMISSION"
 
 
@@ -158,18 +156,14 @@ class TestEndToEnd(AsmCase):
 
     def _register(self, name):
         """A referral registered by the participant, through the participant's form."""
-        Lead = (
-            self.env["crm.lead"]
-            .with_user(self.user_ref)
-            .with_context(asm_my_referral=True, default_user_id=False)
+        return self._register_referral(
+            self.user_ref,
+            partner_name=name,
+            contact_name="Mr. Zhao",
+            phone="+86 138 0000 1234",
+            email_from="zhao@northwind.example.com",
+            referral_mode="handoff",
         )
-        with Form(Lead, view=REFERRAL_FORM) as form:
-            form.partner_name = name
-            form.contact_name = "Mr. Zhao"
-            form.phone = "+86 138 0000 1234"
-            form.email_from = "zhao@northwind.example.com"
-            form.referral_mode = "handoff"
-        return form.record
 
     def _convert(self, lead, **vals):
         """The salesperson converts the lead, creating its customer."""

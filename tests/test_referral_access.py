@@ -1,11 +1,9 @@
 from lxml import etree
 
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import Form
 
+from .common import REFERRAL_FORM
 from .common_attr import PARTICIPANT, AsmAttrCase
-
-REFERRAL_FORM = "all_staff_marketing.asm_referral_view_form"
 
 
 class TestReferralAccess(AsmAttrCase):
@@ -34,20 +32,16 @@ class TestReferralAccess(AsmAttrCase):
         )
 
     def _register_as_alice(self, name="Alice's Customer"):
-        Lead = (
-            self.env["crm.lead"]
-            .with_user(self.user_alice)
-            .with_context(asm_my_referral=True, default_user_id=False)
+        return self._register_referral(
+            self.user_alice,
+            partner_name=name,
+            contact_name="Ms. Liu",
+            phone="+86 139 1111 2222",
+            email_from="liu@customer.example.com",
+            referral_handle="liu_wechat",
+            description="Needs 200 uniforms before March",
+            referral_mode="handoff",
         )
-        with Form(Lead, view=REFERRAL_FORM) as form:
-            form.partner_name = name
-            form.contact_name = "Ms. Liu"
-            form.phone = "+86 139 1111 2222"
-            form.email_from = "liu@customer.example.com"
-            form.referral_handle = "liu_wechat"
-            form.description = "Needs 200 uniforms before March"
-            form.referral_mode = "handoff"
-        return form.record
 
     def test_participant_creates_and_reads_own(self):
         lead = self._register_as_alice()
