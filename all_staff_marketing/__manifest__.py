@@ -52,6 +52,9 @@
         "wizards/asm_statement_export_wizard_views.xml",
         "views/asm_statement_tier_views.xml",
         "views/menus.xml",
+        # --- no vanishing shares, rules not retroactive, quota grace (branch m2) ---
+        "wizards/asm_commission_backapply_wizard_views.xml",
+        "views/asm_commission_backapply_views.xml",
     ],
     "external_dependencies": {"python": ["xlsxwriter"]},
     "demo": [

@@ -106,12 +106,17 @@ class TestCommissionCorrections(CommissionCase):
         self.assertFalse(self.engine._recompute())
         self.assertFalse(self.engine._process_partials(partials.ids))
         self.assertEqual(self._lines(invoice), lines)
-        # a reconciliation the hook missed is caught by the recompute, once
+        # a reconciliation whose hook failed (so: no lines, queued) is caught by the
+        # recompute, once
         self.env.cr.execute(
             "DELETE FROM asm_commission_line WHERE payment_move_id = %s",
             [payment.move_id.id],
         )
         self.Line.invalidate_model()
+        self.assertFalse(self.engine._recompute())  # history is never rescanned
+        self.env["asm.commission.queue"]._enqueue(
+            self._receivable(invoice).matched_credit_ids, "process"
+        )
         self.assertEqual(len(self.engine._recompute()), 2)
         self.assertFalse(self.engine._recompute())
         self.assertEqual(len(self._lines(invoice)), 4)

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from odoo import fields
 from odoo.exceptions import ValidationError
-from odoo.tools.date_utils import start_of
+from odoo.tools.date_utils import end_of, start_of
 
 from .commission_common import CommissionCase
 
@@ -42,12 +42,15 @@ class TestCommissionQuota(CommissionCase):
 
     def test_quota_unmet_month_is_voided(self):
         today = fields.Date.context_today(self.Line)
-        last_month = start_of(today, "month") - timedelta(days=10)
-        lines = self._sale(self.business_emp2, 40000, last_month)
+        lines = self._sale(self.business_emp2, 40000, today)
         self.assertEqual(lines.state, "on_hold")
-        self.Line._update_quota_states()  # generation never closes a month
+        self.Line._update_quota_states()  # without ``close`` no month is closed
         self.assertEqual(lines.state, "on_hold")
-        self.Line._cron_update_quota_states()
+        # the month closes once its 5 days of grace are over
+        month_end = end_of(today, "month")
+        self.Line._cron_update_quota_states(today=month_end + timedelta(days=5))
+        self.assertEqual(lines.state, "on_hold")
+        self.Line._cron_update_quota_states(today=month_end + timedelta(days=6))
         self.assertEqual(lines.state, "void")
         self.assertIn("Monthly quota not met", lines.reason)
         self.assertIn("40,000.00", lines.reason)

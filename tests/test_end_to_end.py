@@ -55,7 +55,12 @@ class TestEndToEnd(AsmCase):
             ]
         )
         cls.rule = env["asm.commission.rule"].create(
-            {"name": "1 % of collected", "company_id": company.id, "rate": 1.0}
+            {
+                "name": "1 % of collected",
+                "company_id": company.id,
+                "rate": 1.0,
+                "date_from": False,
+            }
         )
         # people: a participant from the back office, a salesperson, service,
         # a manager running the scheme and two reviewers

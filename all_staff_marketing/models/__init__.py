@@ -28,3 +28,5 @@ from . import res_config_settings
 from . import res_partner
 from . import sale_order
 from . import tier_definition
+from . import asm_commission_queue
+from . import asm_commission_backapply

@@ -14,18 +14,19 @@ class AccountPartialReconcile(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         partials = super().create(vals_list)
-        partials._asm_run_engine("_process_partials")
+        partials._asm_run_engine("_process_new_partials", "process")
         return partials
 
     def unlink(self):
-        self._asm_run_engine("_reverse_partials")
+        self._asm_run_engine("_reverse_partials", "reverse")
         return super().unlink()
 
-    def _asm_run_engine(self, method):
+    def _asm_run_engine(self, method, operation):
         """Run a commission engine entry point on these reconciliations.
 
         A commission problem must never block accounting: on error the work is rolled
-        back to a savepoint and logged; the nightly recompute catches up.
+        back to a savepoint, logged, and the reconciliations are queued
+        (``asm.commission.queue``) for the nightly job to retry.
         """
         if not self:
             return
@@ -34,10 +35,13 @@ class AccountPartialReconcile(models.Model):
         try:
             with self.env.cr.savepoint():
                 getattr(engine, method)(self.ids)
-        except Exception:
+        except Exception as error:
             _logger.exception(
-                "Commission engine %s failed on reconciliations %s; the recompute "
-                "job will retry.",
+                "Commission engine %s failed on reconciliations %s; queued for the "
+                "recompute job.",
                 method,
                 self.ids,
+            )
+            self.env["asm.commission.queue"].sudo()._enqueue(
+                self.sudo(), operation, error=str(error)
             )

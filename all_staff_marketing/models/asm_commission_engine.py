@@ -95,61 +95,109 @@ class AsmCommissionEngine(models.AbstractModel):
 
     @api.model
     def _recompute(self, companies=None, batch_size=2000):
-        """Add the lines missing for existing reconciliations; reverse vanished ones.
+        """Process the reconciliations waiting in ``asm.commission.queue``.
 
-        Only adds lines (idempotent): reconciliations that already produced lines are
-        left alone, so changing a rule does not rewrite history.
+        Reconciliations are processed once, when they are created or removed; only
+        those whose hook failed wait in the queue. History is never rescanned: a rule
+        created later does not pay old payments (that is the explicit, logged
+        ``asm.commission.backapply`` action). Returns the created lines.
         """
         companies = companies or self.env["res.company"].search([])
+        queue_model = self.env["asm.commission.queue"]
         line_model = self.env["asm.commission.line"]
-        self.env.flush_all()
-        self.env.cr.execute(
-            SQL(
-                """
-                SELECT l.id
-                  FROM asm_commission_line l
-                 WHERE l.partial_id IS NOT NULL
-                   AND l.kind IN ('earn', 'clawback')
-                   AND l.company_id = ANY(%(companies)s)
-                   AND NOT EXISTS (SELECT 1 FROM account_partial_reconcile p
-                                    WHERE p.id = l.partial_id)
-                   AND NOT EXISTS (SELECT 1 FROM asm_commission_line r
-                                    WHERE r.reversed_line_id = l.id)
-                """,
-                companies=companies.ids,
+        items = queue_model.search_fetch(
+            [("company_id", "in", companies.ids)],
+            ["partial_id", "operation"],
+            order="id",
+        )
+        if not items:
+            return line_model
+        created_ids = []
+        to_reverse = items.filtered(lambda item: item.operation == "reverse")
+        if to_reverse:
+            partial_ids = to_reverse.mapped("partial_id")
+            existing = set(
+                self.env["account.partial.reconcile"].browse(partial_ids).exists().ids
             )
-        )
-        vanished = line_model.browse([row[0] for row in self.env.cr.fetchall()])
-        created = self._reverse_lines(
-            vanished, self.env._("Reversal: the reconciliation no longer exists")
-        )
+            vanished = line_model.search(
+                [
+                    ("partial_id", "in", [p for p in partial_ids if p not in existing]),
+                    ("kind", "in", ("earn", "clawback")),
+                ]
+            )
+            created_ids += self._reverse_lines(
+                vanished, self.env._("Reversal: the reconciliation no longer exists")
+            ).ids
+            to_reverse.unlink()
+        to_process = items - to_reverse
+        partial_ids = sorted(set(to_process.mapped("partial_id")))
+        for batch in split_every(batch_size, partial_ids, list):
+            created_ids += self._process_new_partials(batch, close_months=False).ids
+            # keep memory flat on big runs; everything is flushed first
+            self.env.invalidate_all()
+        created = line_model.browse(created_ids)
+        # months are closed once every batch is in: a month's lines may span batches
+        line_model._update_quota_states(created, close=True)
+        return created
+
+    @api.model
+    def _cron_recompute(self):
+        """Nightly: reconciliations whose hook failed (queued), never all history."""
+        self._recompute()
+
+    @api.model
+    def _process_new_partials(self, partial_ids, close_months=True):
+        """Process reconciliations once: lines, share notes, quota, queue cleared.
+
+        The entry point of every caller that processes reconciliations (creation
+        hook, queue, back-application). ``close_months``: evaluate at once the lines
+        dated in months already closed for the quota (a late payment).
+        """
+        line_model = self.env["asm.commission.line"]
+        partial_ids = list(partial_ids)
+        lines = self._process_partials(partial_ids)
+        self._note_share_redirects(lines)
+        self.env["asm.commission.queue"]._dequeue(partial_ids)
+        if close_months:
+            line_model._update_quota_states(lines, close=True)
+        return lines
+
+    @api.model
+    def _apply_rules_to_past(self, company, date_from, batch_size=2000):
+        """Apply today's rules to reconciliations dated from ``date_from`` that have
+        no commission line at all; returns (reconciliations processed, lines).
+
+        Safe to run any number of times: a reconciliation that produced any line
+        (even one reversed later) is never processed again, and the unique line keys
+        stop two runs at once from paying twice.
+        """
+        self.env.flush_all()
         self.env.cr.execute(
             SQL(
                 """
                 SELECT p.id
                   FROM account_partial_reconcile p
-                 WHERE p.company_id = ANY(%(companies)s)
+                 WHERE p.company_id = %(company)s
+                   AND p.max_date >= %(date_from)s
                    AND NOT EXISTS (SELECT 1 FROM asm_commission_line l
                                     WHERE l.partial_id = p.id)
                    AND EXISTS (%(attributed)s)
                  ORDER BY p.id
                 """,
-                companies=companies.ids,
+                company=company.id,
+                date_from=date_from,
                 attributed=self._sql_attributed_side("p"),
             )
         )
         partial_ids = [row[0] for row in self.env.cr.fetchall()]
-        created_ids = created.ids
+        line_model = self.env["asm.commission.line"]
+        created_ids = []
         for batch in split_every(batch_size, partial_ids, list):
-            created_ids += self._process_partials(batch).ids
-            # keep memory flat on big runs; everything is flushed first
+            created_ids += self._process_new_partials(batch, close_months=False).ids
             self.env.invalidate_all()
-        return line_model.browse(created_ids)
-
-    @api.model
-    def _cron_recompute(self):
-        """Nightly safety net: lines of reconciliations the hooks did not see."""
-        self._recompute()
+        created = line_model.browse(created_ids)
+        line_model._update_quota_states(created, close=True)
+        return partial_ids, created
 
     # ------------------------------------------------------------------
     # Reading reconciliations
@@ -236,21 +284,96 @@ class AsmCommissionEngine(models.AbstractModel):
 
     @api.model
     def _get_beneficiaries(self, invoice, salespeople):
-        """[(employee, role, share)] of an attributed invoice (shares in %)."""
-        salesperson = salespeople.get(
-            (invoice.invoice_user_id.id, invoice.company_id.id),
-            self.env["hr.employee"],
+        """[(employee, role, share)] of an attributed invoice (shares in %).
+
+        No share vanishes: the share of a role without an employee in the company
+        (no customer-service employee, salesperson user without an employee) goes to
+        the employee the company's ``asm_orphan_share_policy`` names, under the
+        missing role (so its line has its own key and says which share it is). With
+        "the company keeps it" the referrer holds it on a void line with the reason
+        (see ``asm.commission.rule._get_beneficiary_exclusion_reason``).
+        """
+        present = {
+            "referrer": invoice.referrer_id,
+            "salesperson": salespeople.get(
+                (invoice.invoice_user_id.id, invoice.company_id.id),
+                self.env["hr.employee"],
+            ),
+            "service": invoice.service_employee_id,
+        }
+        result = []
+        for role, share in (
+            ("referrer", invoice.referrer_share),
+            ("salesperson", invoice.salesperson_share),
+            ("service", invoice.service_share),
+        ):
+            if share <= 0:
+                continue
+            employee = present[role] or self._get_share_holder(invoice, role, present)
+            if employee:
+                result.append((employee, role, share))
+        return result
+
+    @api.model
+    def _get_share_holder(self, invoice, role, present):
+        """Employee who receives the share of ``role``, which has no employee."""
+        policy = invoice.company_id.asm_orphan_share_policy
+        if policy == "salesperson" and role != "salesperson" and present["salesperson"]:
+            return present["salesperson"]
+        return present["referrer"]
+
+    @api.model
+    def _get_share_redirect_note(self, invoice, employee, role):
+        """Why ``employee`` holds the ``role`` share of ``invoice``, or False when
+        the share is their own."""
+        if role == "service" and employee != invoice.service_employee_id:
+            missing = self.env._("the deal has no customer-service employee")
+        elif role == "salesperson" and employee.user_id != invoice.invoice_user_id:
+            missing = self.env._(
+                "salesperson %(user)s has no employee in %(company)s",
+                user=invoice.invoice_user_id.name or self.env._("(none)"),
+                company=invoice.company_id.name,
+            )
+        else:
+            return False
+        role_field = self.env["asm.commission.line"]._fields["role"]
+        label = dict(role_field._description_selection(self.env))[role]
+        if invoice.company_id.asm_orphan_share_policy == "company":
+            return self.env._(
+                "%(role)s share kept by the company: %(missing)s",
+                role=label,
+                missing=missing,
+            )
+        return self.env._(
+            "%(role)s share redirected to %(employee)s: %(missing)s",
+            role=label,
+            employee=employee.name,
+            missing=missing,
         )
-        candidates = [
-            (invoice.referrer_id, "referrer", invoice.referrer_share),
-            (salesperson, "salesperson", invoice.salesperson_share),
-            (invoice.service_employee_id, "service", invoice.service_share),
-        ]
-        return [
-            (employee, role, share)
-            for employee, role, share in candidates
-            if employee and share > 0
-        ]
+
+    @api.model
+    def _note_share_redirects(self, lines):
+        """Write on new earning lines whose share was redirected why it was."""
+        lines = lines.filtered(
+            lambda line: line.kind == "earn" and line.role in ("salesperson", "service")
+        )
+        if not lines:
+            return
+        lines.fetch(["invoice_id", "employee_id", "role"])
+        lines.invoice_id.fetch(["service_employee_id", "invoice_user_id", "company_id"])
+        lines.employee_id.fetch(["user_id", "name"])
+        notes = defaultdict(lambda: self.env["asm.commission.line"])
+        cache = {}
+        for line in lines:
+            key = (line.invoice_id.id, line.employee_id.id, line.role)
+            if key not in cache:
+                cache[key] = self._get_share_redirect_note(
+                    line.invoice_id, line.employee_id, line.role
+                )
+            if cache[key]:
+                notes[cache[key]] |= line
+        for note, noted in notes.items():
+            noted.write({"share_note": note})
 
     @api.model
     def _get_invoice_orders(self, invoices):

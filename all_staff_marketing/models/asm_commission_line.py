@@ -1,5 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from collections import defaultdict
+from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
@@ -79,6 +80,11 @@ class AsmCommissionLine(models.Model):
     )
     amount = fields.Monetary(string="Net Amount", currency_field="currency_id")
     reason = fields.Char(help="Why the line earns nothing, is on hold or void.")
+    share_note = fields.Char(
+        help="Why this employee holds this share, when it is not their own: e.g. the "
+        "customer-service share of a deal without a customer-service employee, "
+        "redirected as the company's settings say.",
+    )
     state = fields.Selection(
         [("on_hold", "On Hold"), ("payable", "Payable"), ("void", "Void")],
         required=True,
@@ -289,19 +295,23 @@ class AsmCommissionLine(models.Model):
         return self._get_initial_states(employee)[employee.id]
 
     @api.model
-    def _update_quota_states(self, lines=None, close_before=None):
+    def _update_quota_states(self, lines=None, close=False, today=None):
         """Release on-hold lines whose month's quota is met; void unmet closed months.
 
         The quota of a month is met when the collected amount credited to the employee
         in that month (all their lines of the month) reaches their department's
-        monthly quota. ``close_before``: months ending before this date are closed, so
-        their still unmet on-hold lines become void with the reason. Only the cron
-        closes months; generation only releases.
+        monthly quota. With ``close``, months closed for the quota (``today`` is past
+        the month's end plus the company's grace period, ``asm_quota_grace_days``)
+        are decided: their still unmet on-hold lines become void with the reason.
+        A line arriving late in a closed month is evaluated like the others: released
+        if the month's quota is met with it, else void. ``lines``: only the
+        employees of these lines (generation); else everybody (the daily cron).
         """
         domain = [("state", "=", "on_hold"), ("statement_id", "=", False)]
         if lines is not None:
             if not lines:
                 return
+            self.env.flush_all()
             self.env.cr.execute(
                 SQL(
                     """
@@ -318,6 +328,7 @@ class AsmCommissionLine(models.Model):
         held = self.search(domain)
         if not held:
             return
+        today = today or fields.Date.context_today(self)
         date_min = start_of(min(held.mapped("date")), "month")
         date_max = end_of(max(held.mapped("date")), "month")
         credited = {
@@ -341,7 +352,7 @@ class AsmCommissionLine(models.Model):
             done = credited.get((line.employee_id.id, month), 0.0)
             if line.currency_id.compare_amounts(done, quota) >= 0:
                 to_release |= line
-            elif close_before and end_of(month, "month") < close_before:
+            elif close and self._is_quota_month_closed(line.company_id, month, today):
                 reason = self.env._(
                     "Monthly quota not met: %(done)s credited of %(quota)s in "
                     "%(month)s",
@@ -355,10 +366,16 @@ class AsmCommissionLine(models.Model):
             void_lines.write({"state": "void", "reason": reason})
 
     @api.model
-    def _cron_update_quota_states(self):
-        """Daily: release met quotas and close months that ended before this one."""
-        today = fields.Date.context_today(self)
-        self._update_quota_states(close_before=start_of(today, "month"))
+    def _is_quota_month_closed(self, company, month, today):
+        """True when the quota of ``month`` is decided in ``company`` on ``today``:
+        the month ended more than the grace period ago."""
+        grace = timedelta(days=company.asm_quota_grace_days)
+        return end_of(month, "month") + grace < today
+
+    @api.model
+    def _cron_update_quota_states(self, today=None):
+        """Daily: release met quotas and close months whose grace period is over."""
+        self._update_quota_states(close=True, today=today)
 
     # ------------------------------------------------------------------
     # Event rewards (DOMAIN §5): lead grade reached, bid lost

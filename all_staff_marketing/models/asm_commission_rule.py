@@ -146,10 +146,16 @@ class AsmCommissionRule(models.Model):
     note = fields.Text(string="Notes")
     # --- what the rule matches (empty = any) ---
     date_from = fields.Date(
-        string="Valid From", help="Campaign start: invoices dated before are ignored."
+        string="Valid From",
+        default=fields.Date.context_today,
+        help="The rule applies to invoices dated on or after this date (the invoice "
+        "date fixes the terms of the deal: every payment of an invoice earns under the "
+        "same rules). A new rule starts today: it never pays payments already "
+        "processed; to apply it to past payments, use 'Apply Rules to Past Payments'.",
     )
     date_to = fields.Date(
-        string="Valid To", help="Campaign end: invoices dated after are ignored."
+        string="Valid To",
+        help="The rule applies to invoices dated on or before this date.",
     )
     customer_tier = fields.Selection(
         CUSTOMER_TIERS, help="Only customers of this tier in the invoice's company."
@@ -412,5 +418,16 @@ class AsmCommissionRule(models.Model):
         department's C-grade leads. Grades and lead ownership come from the attribution
         part, which wires this rule here; the engine makes such lines earn 0 with the
         returned reason.
+
+        A share whose beneficiary has no employee, in a company that keeps such
+        shares (``asm_orphan_share_policy``), earns nothing either: the line holding
+        it is void and says why.
         """
+        if (
+            role in ("salesperson", "service")
+            and invoice.company_id.asm_orphan_share_policy == "company"
+        ):
+            return self.env["asm.commission.engine"]._get_share_redirect_note(
+                invoice, employee, role
+            )
         return False

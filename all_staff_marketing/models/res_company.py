@@ -5,6 +5,13 @@ from odoo.tools import float_compare
 
 from .asm_attribution_mixin import SHARE_FIELDS
 
+#: Where the share of a beneficiary without an employee in the company goes.
+ORPHAN_SHARE_POLICIES = [
+    ("referrer", "To the referrer"),
+    ("salesperson", "To the salesperson"),
+    ("company", "The company keeps it"),
+]
+
 DEFAULT_GRADES = [
     # code, name, points, sequence, default CRM stage
     ("C", "Grade C", 1, 10, "crm.stage_lead2"),
@@ -59,6 +66,26 @@ class ResCompany(models.Model):
     asm_tier_computed_at = fields.Datetime(
         string="Tiers Computed On", readonly=True, copy=False
     )
+    # Shares nobody can receive (no service employee, salesperson without employee)
+    asm_orphan_share_policy = fields.Selection(
+        ORPHAN_SHARE_POLICIES,
+        string="Share Without Employee",
+        required=True,
+        default="referrer",
+        help="Where the share of a beneficiary who has no employee in the company goes "
+        "(no customer-service employee on the deal, or a salesperson user without an "
+        "employee): to the referrer, to the salesperson (the referrer when the "
+        "salesperson has no employee either), or the company keeps it (a void line "
+        "with the reason). The line always says why.",
+    )
+    # Monthly quota of business departments (DOMAIN §5)
+    asm_quota_grace_days = fields.Integer(
+        string="Quota Grace Period (days)",
+        default=5,
+        help="A month is closed for the monthly quota this many days after it ends: "
+        "until then, payments of that month still count and its held lines wait. "
+        "Once closed, held lines of unmet quotas become void with the reason.",
+    )
 
     @api.constrains(
         "asm_first_referrer_share",
@@ -107,6 +134,19 @@ class ResCompany(models.Model):
                         "negative (%(days)s days).",
                         company=company.name,
                         days=company.asm_protection_days,
+                    )
+                )
+
+    @api.constrains("asm_quota_grace_days")
+    def _check_asm_quota_grace_days(self):
+        for company in self:
+            if company.asm_quota_grace_days < 0:
+                raise ValidationError(
+                    self.env._(
+                        "%(company)s: the quota grace period cannot be negative "
+                        "(%(days)s days). Enter 0 or more, e.g. 5.",
+                        company=company.name,
+                        days=company.asm_quota_grace_days,
                     )
                 )
 

@@ -45,6 +45,13 @@ class ResConfigSettings(models.TransientModel):
         currency_field="currency_id",
     )
     asm_tier_computed_at = fields.Datetime(related="company_id.asm_tier_computed_at")
+    # --- shares without an employee, quota grace period (branch m2) ---
+    asm_orphan_share_policy = fields.Selection(
+        related="company_id.asm_orphan_share_policy", readonly=False
+    )
+    asm_quota_grace_days = fields.Integer(
+        related="company_id.asm_quota_grace_days", readonly=False
+    )
 
     def action_asm_recompute_tiers(self):
         return self.env["res.partner"].action_asm_recompute_tiers()

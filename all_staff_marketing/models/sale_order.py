@@ -57,6 +57,98 @@ class SaleOrder(models.Model):
         precompute=True,
     )
 
+    asm_share_warning = fields.Char(
+        string="Share Warning",
+        compute="_compute_asm_share_warning",
+        help="A reward share whose beneficiary has no employee in the company, and "
+        "where it will go (company setting 'Share without an employee').",
+    )
+
+    @api.depends(
+        "referrer_id",
+        "referral_excluded",
+        "service_employee_id",
+        "service_share",
+        "salesperson_share",
+        "user_id",
+        "company_id",
+    )
+    def _compute_asm_share_warning(self):
+        orders = self.filtered(lambda o: o.referrer_id and not o.referral_excluded)
+        # sudo: a salesperson may not read employees; only their existence is used
+        employees = (
+            self.env["hr.employee"]
+            .sudo()
+            .search_fetch(
+                [
+                    ("user_id", "in", orders.user_id.ids),
+                    ("company_id", "in", orders.company_id.ids),
+                ],
+                ["user_id", "company_id"],
+            )
+        )
+        staffed = {(emp.user_id.id, emp.company_id.id) for emp in employees}
+        for order in self:
+            order.asm_share_warning = (
+                order._get_asm_share_warning(staffed) if order in orders else False
+            )
+
+    def _get_asm_share_warning(self, staffed):
+        """Warning text for shares without an employee, or False.
+
+        ``staffed``: {(user id, company id)} of users with an employee there.
+        """
+        self.ensure_one()
+        company = self.company_id or self.env.company
+        has_salesperson = (self.user_id.id, company.id) in staffed
+        missing = []
+        if self.salesperson_share > 0 and not has_salesperson:
+            missing.append(
+                (
+                    "salesperson",
+                    self.env._(
+                        "the salesperson share (%(share)s %%): salesperson %(user)s "
+                        "has no employee in %(company)s",
+                        share=f"{self.salesperson_share:g}",
+                        user=self.user_id.name or self.env._("(none)"),
+                        company=company.name,
+                    ),
+                )
+            )
+        if self.service_share > 0 and not self.service_employee_id:
+            missing.append(
+                (
+                    "service",
+                    self.env._(
+                        "the customer-service share (%(share)s %%): no "
+                        "customer-service employee is set",
+                        share=f"{self.service_share:g}",
+                    ),
+                )
+            )
+        if not missing:
+            return False
+        policy = company.asm_orphan_share_policy
+        parts = []
+        for role, text in missing:
+            if policy == "company":
+                target = self.env._("the company keeps it (no one is paid)")
+            elif policy == "salesperson" and role != "salesperson" and has_salesperson:
+                target = self.env._("it goes to the salesperson")
+            else:
+                target = self.env._(
+                    "it goes to the referrer %(referrer)s",
+                    referrer=self.referrer_id.name,
+                )
+            parts.append(
+                self.env._("%(missing)s; %(target)s", missing=text, target=target)
+            )
+        return self.env._(
+            "Reward shares without an employee: %(parts)s (company setting 'Share "
+            "without an employee').",
+            parts=" / ".join(parts),
+        )
+
     @api.depends("opportunity_id", "partner_id", "company_id")
     def _compute_attribution_from_origin(self):
         owners = self._get_asm_customer_owners()
