@@ -121,6 +121,34 @@ class TestRuleDates(CommissionCase):
         self.assertFalse(self.env["asm.commission.queue"].search([]))
         self.assertFalse(self.engine._recompute())
 
+    def test_failed_unreconcile_is_queued_and_reversed(self):
+        self.rule.action_unarchive()
+        invoice = self._sale(100000, self.last_month)
+        earned = self._lines(invoice)
+        self.assertEqual(earned.amount, 1000)
+        engine_class = type(self.env["asm.commission.engine"])
+        receivable = invoice.line_ids.filtered(
+            lambda line: line.display_type == "payment_term"
+        )
+        with (
+            patch.object(
+                engine_class, "_reverse_partials", side_effect=RuntimeError("down")
+            ),
+            mute_logger(
+                "odoo.addons.all_staff_marketing.models.account_partial_reconcile"
+            ),
+        ):
+            receivable.remove_move_reconcile()
+        self.assertEqual(self._lines(invoice), earned)  # not reversed yet
+        queued = self.env["asm.commission.queue"].search([])
+        self.assertEqual(queued.operation, "reverse")
+        reversal = self.engine._recompute()
+        self.assertEqual(reversal.reversed_line_id, earned)
+        self.assertEqual(reversal.amount, -1000)
+        self.assertEqual(self._total(self._lines(invoice)), 0)
+        self.assertFalse(self.env["asm.commission.queue"].search([]))
+        self.assertFalse(self.engine._recompute())
+
     def test_noop_recompute_reads_no_history(self):
         for _i in range(3):
             self._sale(10000, self.last_month)

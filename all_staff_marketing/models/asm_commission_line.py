@@ -448,7 +448,7 @@ class AsmCommissionLine(models.Model):
     # ------------------------------------------------------------------
     @api.model
     def action_recompute(self):
-        """Add the lines missing for existing payments (only adds, never edits)."""
+        """Process the reconciliations queued after a failed hook (only adds)."""
         if not self.env.user.has_group("all_staff_marketing.group_manager"):
             raise UserError(
                 self.env._("Only commission managers can recompute commissions.")
