@@ -52,6 +52,8 @@
         "wizards/asm_statement_export_wizard_views.xml",
         "views/asm_statement_tier_views.xml",
         "views/menus.xml",
+        # --- least privilege: attribution corrections ---
+        "wizards/asm_attribution_correction_views.xml",
     ],
     "external_dependencies": {"python": ["xlsxwriter"]},
     "demo": [
