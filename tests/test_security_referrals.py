@@ -44,11 +44,11 @@ class TestParticipantReferralInput(AsmAttrCase):
         cls.Line = cls.env["asm.commission.line"]
 
     def _create_as_alice(self, context=None, **extra):
-        """What a client (web form or RPC) sends: the form's fields plus ``extra``."""
-        Lead = self.env["crm.lead"].with_user(self.user_alice)
-        if context:
-            Lead = Lead.with_context(**context)
-        lead = Lead.create(dict(REFERRAL_INPUT, **extra))
+        """What a client sends from My Referrals (the form's fields, her own
+        employee as referrer, the action's context), plus ``extra``."""
+        context = {"asm_my_referral": True, "default_user_id": False, **(context or {})}
+        Lead = self.env["crm.lead"].with_user(self.user_alice).with_context(**context)
+        lead = Lead.create({**REFERRAL_INPUT, "referrer_id": self.alice.id, **extra})
         return self.env["crm.lead"].with_context(active_test=False).browse(lead.id)
 
     def _assert_plain_referral(self, lead):
@@ -138,9 +138,9 @@ class TestParticipantReferralInput(AsmAttrCase):
     def test_referral_in_someone_elses_name_refused(self):
         with self.assertRaisesRegex(AccessError, r"only in your own name \(Alice\)"):
             self._create_as_alice(referrer_id=self.bob.id)
-        # her own employee, sent by the form, is fine
-        lead = self._create_as_alice(referrer_id=self.alice.id)
-        self.assertEqual(lead.referrer_id, self.alice)
+        # no referrer sent (a bare RPC call): hers, set by the server
+        lead = self.env["crm.lead"].with_user(self.user_alice).create(REFERRAL_INPUT)
+        self._assert_plain_referral(self.env["crm.lead"].browse(lead.id))
 
     def test_participant_write_of_server_fields_refused(self):
         lead = self._register_referral(self.user_alice, **REFERRAL_INPUT)

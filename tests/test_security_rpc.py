@@ -62,6 +62,7 @@ class TestParticipantRpc(HttpCase):
             [
                 {
                     "partner_name": "RPC Ghost Ltd",
+                    "referrer_id": self.alice.id,
                     "referral_mode": "handoff",
                     "active": False,
                     "lost_reason_id": self.bid_lost.id,
@@ -70,7 +71,7 @@ class TestParticipantRpc(HttpCase):
                     "service_share": 0.0,
                 }
             ],
-            {"context": {"default_active": False}},
+            {"context": {"asm_my_referral": True, "default_active": False}},
         )
         self.env.invalidate_all()
         lead = self.env["crm.lead"].with_context(active_test=False).browse(lead_id)
