@@ -129,6 +129,7 @@ class AsmAttributionCorrection(models.TransientModel):
         return self.with_context(context)._apply_correction()
 
     def _apply_correction(self):
+        """Check the right, write and log the correction, then redo the lines."""
         if not self.env.user.has_group("all_staff_marketing.group_manager"):
             raise AccessError(
                 self.env._(
@@ -183,13 +184,25 @@ class AsmAttributionCorrection(models.TransientModel):
             )
 
     def _recompute_commissions(self, invoices):
-        """Reverse the earn/clawback lines of ``invoices`` and compute them again."""
-        line_model = self.env["asm.commission.line"].sudo()
-        lines = line_model.search(
-            [
-                ("invoice_id", "in", invoices.ids),
-                ("kind", "in", ("earn", "clawback")),
-            ]
+        """Reverse the earn/clawback lines of ``invoices`` and compute them again.
+
+        Every line of the reconciliations involved is reversed, including the side
+        of another invoice (a credit note used to pay it), so that computing those
+        reconciliations again gives each line exactly once.
+        """
+        terms = invoices.line_ids
+        partials = terms.matched_debit_ids | terms.matched_credit_ids
+        lines = (
+            self.env["asm.commission.line"]
+            .sudo()
+            .search(
+                [
+                    ("kind", "in", ("earn", "clawback")),
+                    "|",
+                    ("invoice_id", "in", invoices.ids),
+                    ("partial_id", "in", partials.ids),
+                ]
+            )
         )
         engine = self.env["asm.commission.engine"].sudo()
         reversals = engine._reverse_lines(
@@ -200,8 +213,6 @@ class AsmAttributionCorrection(models.TransientModel):
                 reason=self.reason,
             ),
         )
-        terms = invoices.line_ids
-        partials = terms.matched_debit_ids | terms.matched_credit_ids
         created = engine.with_context(
             asm_line_key_suffix=f"/corr{self.id}"
         )._process_partials(partials.ids)
