@@ -294,6 +294,22 @@ class TestAttributionFreeze(CommissionCase):
         self.assertEqual(self._net(invoice, self.referrer), 0)
         self.assertEqual(self._lines(invoice, kind="reversal").amount, -1000)
 
+    def test_correct_from_credit_note_corrects_its_invoice(self):
+        """Opened on the credit note, the correction applies to the invoice it
+        reverses too (its clawback is computed from that invoice): Mia +1,000 - 400.
+        """
+        invoice = self._invoice(100000)
+        self._pay(invoice, 100000, date(2025, 3, 1))
+        refund = self._refund_paid(invoice)
+        self._correct(
+            context={"default_move_id": refund.id},
+            referrer_id=self.marketer,
+            reason="Mia's customer",
+        )
+        self.assertEqual((invoice | refund).referrer_id, self.marketer)
+        self.assertEqual(self._net(invoice, self.referrer), 0)
+        self.assertEqual(self._net(invoice, self.marketer), 600)
+
     def test_correction_refuses_bad_shares(self):
         order, invoice = self._invoiced_order()
         with self.assertRefused(ValidationError, r"must add up to 100 %"):
