@@ -55,6 +55,8 @@
         # --- no vanishing shares, rules not retroactive, quota grace (branch m2) ---
         "wizards/asm_commission_backapply_wizard_views.xml",
         "views/asm_commission_backapply_views.xml",
+        # --- least privilege: attribution corrections ---
+        "wizards/asm_attribution_correction_views.xml",
     ],
     "external_dependencies": {"python": ["xlsxwriter"]},
     "demo": [

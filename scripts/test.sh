@@ -50,7 +50,7 @@ install_checked "$TEST_DB" "$ADDONS" -u update
 T=$(now)
 set +e
 (cd "$REPO" && "$PYTHON" -m pytest -p no:cacheprovider --odoo-config="$ODOO_CONF" \
-  --odoo-database="$TEST_DB" --odoo-addons-path="$REPO" "${@:-tests}")
+  --odoo-database="$TEST_DB" --odoo-addons-path="$REPO" --odoo-http "${@:-tests}")
 RC=$?
 set -e
 echo "stage pytest: $(stage_time "$T") s"

@@ -26,6 +26,15 @@ class AccountMove(models.Model):
         for move in self:
             move.asm_commission_count = counts.get(move, 0)
 
+    def _asm_is_attribution_frozen(self):
+        """A posted customer invoice or credit note keeps its attribution."""
+        self.ensure_one()
+        return self.state == "posted" and self.is_sale_document(include_receipts=True)
+
+    def write(self, vals):
+        self._asm_check_attribution_frozen(vals)
+        return super().write(vals)
+
     def _post(self, soft=True):
         posted = super()._post(soft=soft)
         posted.filtered(

@@ -1,11 +1,23 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_compare
 
 REFERRAL_MODES = [("direct", "Direct"), ("handoff", "Hand-off")]
 DEAL_TYPES = [("first", "First deal"), ("followup", "Follow-up")]
 SHARE_FIELDS = ("referrer_share", "salesperson_share", "service_share")
+#: Attribution of a confirmed order or a posted invoice: changed only by a manager's
+#: "Correct Attribution" (asm.attribution.correction), which redoes the commissions.
+FROZEN_ATTRIBUTION_FIELDS = (
+    "referrer_id",
+    "referral_mode",
+    "referral_deal_type",
+    "service_employee_id",
+    *SHARE_FIELDS,
+    "referral_excluded",
+    "referral_exclusion_reason",
+    "asm_landmark",
+)
 
 
 class AsmAttributionMixin(models.AbstractModel):
@@ -96,7 +108,11 @@ class AsmAttributionMixin(models.AbstractModel):
     @api.depends("referrer_id", "referral_deal_type")
     def _compute_referral_shares(self):
         for rec in self:
-            rec.update(rec._get_referral_default_shares())
+            if rec._asm_is_attribution_frozen():
+                # only a correction changes the shares of a frozen document
+                rec.update({share: rec[share] for share in SHARE_FIELDS})
+            else:
+                rec.update(rec._get_referral_default_shares())
 
     def _get_referral_default_shares(self):
         """Shares a document gets when its referrer or deal type is set.
@@ -161,6 +177,55 @@ class AsmAttributionMixin(models.AbstractModel):
                         r=rec.referrer_share,
                         s=rec.salesperson_share,
                         c=rec.service_share,
+                    )
+                )
+
+    # ------------------------------------------------------------ freezing
+
+    def _asm_is_attribution_frozen(self):
+        """True when the attribution changes only through a correction; override."""
+        self.ensure_one()
+        return False
+
+    def _asm_get_attribution_changes(self, vals):
+        """[(field name, old value, new value)] that ``vals`` changes on this record."""
+        self.ensure_one()
+        changes = []
+        for fname in FROZEN_ATTRIBUTION_FIELDS:
+            if fname not in vals or fname not in self._fields:
+                continue
+            field = self._fields[fname]
+            old = self[fname]
+            new = field.convert_to_cache(vals[fname], self)
+            new = field.convert_to_record(new, self)
+            if field.type == "float":
+                differs = float_compare(old, new or 0.0, precision_digits=4) != 0
+            else:
+                differs = (old or False) != (new or False)
+            if differs:
+                changes.append((fname, old, new))
+        return changes
+
+    def _asm_check_attribution_frozen(self, vals):
+        """Refuse changing the attribution of frozen documents (superuser excepted)."""
+        if self.env.su or not set(FROZEN_ATTRIBUTION_FIELDS).intersection(vals):
+            return
+        for rec in self:
+            if not rec._asm_is_attribution_frozen():
+                continue
+            changes = rec._asm_get_attribution_changes(vals)
+            if changes:
+                raise UserError(
+                    self.env._(
+                        "%(doc)s is confirmed or posted: its attribution (%(fields)s) "
+                        "can no longer be edited. An All-Staff Marketing manager "
+                        "changes it with the Correct Attribution button of the "
+                        "document, which reverses and recomputes its commissions.",
+                        doc=rec.display_name,
+                        fields=", ".join(
+                            rec._fields[fname]._description_string(self.env)
+                            for fname, __, __ in changes
+                        ),
                     )
                 )
 

@@ -22,6 +22,19 @@ LEAD_KEY_FIELDS = {
     "asm_vat_key": "vat",
     "asm_name_key": "name",
 }
+#: What a participant (neither salesperson nor All-Staff Marketing officer) may send
+#: for a referral: the fields of the small referral form. The server sets the rest.
+PARTICIPANT_REFERRAL_FIELDS = frozenset(
+    {
+        "partner_name",
+        "contact_name",
+        "phone",
+        "email_from",
+        "referral_handle",
+        "description",
+        "referral_mode",
+    }
+)
 
 
 class CrmLead(models.Model):
@@ -194,17 +207,15 @@ class CrmLead(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         self._asm_check_override_right(vals_list)
-        if self.env.context.get("asm_my_referral") and not all(
+        model = self
+        if self._asm_is_participant_only():
+            # a participant registers a referral, nothing else (see the method)
+            vals_list = self._asm_prepare_participant_vals(vals_list)
+            model = self.with_context(self._asm_get_participant_context())
+        elif self.env.context.get("asm_my_referral") and not all(
             vals.get("referrer_id") for vals in vals_list
         ):
-            raise UserError(
-                self.env._(
-                    "Your user is not linked to an employee of %(company)s, so a "
-                    "referral cannot be registered in your name. Ask HR to link your "
-                    "user to your employee record.",
-                    company=self.env.company.name,
-                )
-            )
+            raise self._asm_no_employee_error()
         employees = self.env["hr.employee"].browse(
             [vals["referrer_id"] for vals in vals_list if vals.get("referrer_id")]
         )
@@ -224,7 +235,7 @@ class CrmLead(models.Model):
                     lambda e, v=vals: e.id == v["referrer_id"]
                 )
                 vals["company_id"] = referrer.company_id.id
-        leads = super().create(vals_list)
+        leads = super(CrmLead, model).create(vals_list)
         leads.filtered("referral_override_reason")._asm_log_override()
         referred = leads.filtered("referrer_id")
         referred._asm_sync_points()
@@ -233,6 +244,7 @@ class CrmLead(models.Model):
 
     def write(self, vals):
         self._asm_check_override_right([vals])
+        self._asm_check_participant_write(vals)
         res = super().write(vals)
         if vals.get("referral_override_reason"):
             self._asm_log_override()
@@ -241,6 +253,103 @@ class CrmLead(models.Model):
         if EVENT_TRIGGERS.intersection(vals):
             self._asm_create_event_lines()
         return res
+
+    # ------------------------------------------------------ participants' input
+
+    def _asm_is_participant_only(self):
+        """True for a user who registers referrals but does not work on leads.
+
+        Salespeople, All-Staff Marketing officers and managers work on leads; any
+        other user (a participant) only sends the fields of the referral form.
+        """
+        if self.env.su:
+            return False
+        user = self.env.user
+        return not (
+            user.has_group("sales_team.group_sale_salesman")
+            or user.has_group("all_staff_marketing.group_officer")
+        )
+
+    def _asm_no_employee_error(self):
+        return UserError(
+            self.env._(
+                "Your user is not linked to an employee of %(company)s, so a "
+                "referral cannot be registered in your name. Ask HR to link your "
+                "user to your employee record.",
+                company=self.env.company.name,
+            )
+        )
+
+    @api.model
+    def _asm_prepare_participant_vals(self, vals_list):
+        """Values of referrals a participant registers: the form's fields only.
+
+        Whatever else the client sends (stage, active, lost reason, shares, date,
+        salesperson, team, probability, tags, ...) is dropped: the server sets the
+        referrer (the participant's own employee), no salesperson, the company's
+        default shares, the first stage and an active lead. Registering a referral
+        in someone else's name is refused.
+        """
+        employee = self.env.user.employee_id
+        if not employee:
+            raise self._asm_no_employee_error()
+        prepared = []
+        for vals in vals_list:
+            if vals.get("referrer_id") and vals["referrer_id"] != employee.id:
+                raise AccessError(
+                    self.env._(
+                        "You can register referrals only in your own name "
+                        "(%(employee)s); ask an All-Staff Marketing manager to "
+                        "register one for someone else.",
+                        employee=employee.name,
+                    )
+                )
+            values = {
+                fname: value
+                for fname, value in vals.items()
+                if fname in PARTICIPANT_REFERRAL_FIELDS
+            }
+            values.update(referrer_id=employee.id, user_id=False, active=True)
+            prepared.append(values)
+        return prepared
+
+    @api.model
+    def _asm_get_participant_context(self):
+        """The context without defaults or switches a participant may not choose."""
+        return {
+            key: value
+            for key, value in self.env.context.items()
+            if not (
+                key.startswith("default_")
+                and key.removeprefix("default_") not in PARTICIPANT_REFERRAL_FIELDS
+            )
+            and not (key.startswith("asm_") and key != "asm_my_referral")
+        }
+
+    def _asm_check_participant_write(self, vals):
+        """A participant may change only the fields of the referral form."""
+        forbidden = set(vals) - PARTICIPANT_REFERRAL_FIELDS
+        if not forbidden or not self._asm_is_participant_only():
+            return
+
+        def labels(fnames):
+            return ", ".join(
+                sorted(
+                    self._fields[fname]._description_string(self.env)
+                    if fname in self._fields
+                    else fname
+                    for fname in fnames
+                )
+            )
+
+        raise UserError(
+            self.env._(
+                "You can only change the details of your referral (%(allowed)s). "
+                "These fields are set by the sales team, not by you: %(fields)s.",
+                allowed=labels(PARTICIPANT_REFERRAL_FIELDS),
+                fields=labels(forbidden),
+            )
+        )
 
     # ------------------------------------------------------- ownership protection
 

@@ -251,7 +251,11 @@ class ResCompany(models.Model):
         )
 
     def _asm_recompute_customer_tiers(self):
-        """Recompute the customer tiers of these companies, all customers at once."""
+        """Recompute the customer tiers of these companies, all customers at once.
+
+        Restricted to All-Staff Marketing managers and the nightly job (checked by
+        ``res.partner._asm_recompute_tiers``).
+        """
         self.env["res.partner"]._asm_recompute_tiers(self)
 
     @api.model

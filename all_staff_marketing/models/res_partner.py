@@ -2,9 +2,12 @@
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
 CUSTOMER_TIERS = [("A", "A"), ("B", "B"), ("C", "C")]
+#: Written only by the tier computation (superuser or SQL), never by hand.
+TIER_FIELDS = ("asm_customer_tier", "asm_tier_amount")
 
 
 class ResPartner(models.Model):
@@ -14,6 +17,7 @@ class ResPartner(models.Model):
         CUSTOMER_TIERS,
         string="Customer Tier",
         company_dependent=True,
+        copy=False,
         help="A/B/C in the current company, from the untaxed amount invoiced over "
         "the last 12 months (credit notes deducted). Recomputed every night.",
     )
@@ -21,6 +25,7 @@ class ResPartner(models.Model):
         string="Invoiced (12 Months)",
         company_dependent=True,
         index=False,
+        copy=False,
         digits="Account",
         help="Untaxed amount invoiced to this customer over the last 12 months, "
         "credit notes deducted, in the company currency (last tier computation).",
@@ -60,6 +65,58 @@ class ResPartner(models.Model):
             return domain
         return ["!", *domain]
 
+    # ------------------------------------------------------ tiers are computed
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._asm_check_tier_write(
+            [
+                {fname: value for fname, value in vals.items() if fname in TIER_FIELDS}
+                for vals in vals_list
+                if any(vals.get(fname) for fname in TIER_FIELDS)
+            ]
+        )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        tier_vals = {f: v for f, v in vals.items() if f in TIER_FIELDS}
+        if tier_vals and not self.env.su:
+            # writing the value a partner already has is no change (e.g. a merge)
+            self.fetch(list(tier_vals))
+            if any(
+                (partner[fname] or False) != (value or False)
+                for partner in self
+                for fname, value in tier_vals.items()
+            ):
+                self._asm_check_tier_write([tier_vals])
+        return super().write(vals)
+
+    @api.model
+    def _asm_check_tier_write(self, vals_list):
+        """The tier is computed from the invoiced amount: nobody sets it by hand."""
+        if self.env.su or not any(vals_list):
+            return
+        raise UserError(
+            self.env._(
+                "The customer tier is computed from the amount invoiced over the last "
+                "12 months and cannot be set by hand. Change the tier thresholds in "
+                "the settings, or ask an All-Staff Marketing manager to recompute "
+                "the tiers."
+            )
+        )
+
+    @api.model
+    def _asm_check_tier_recompute_right(self):
+        """Only All-Staff Marketing managers (and the nightly job) recompute tiers."""
+        if self.env.su or self.env.user.has_group("all_staff_marketing.group_manager"):
+            return
+        raise AccessError(
+            self.env._(
+                "Only an All-Staff Marketing manager can recompute the customer "
+                "tiers; they are recomputed every night anyway."
+            )
+        )
+
     # ------------------------------------------------------------ tier batch
 
     @api.model
@@ -70,6 +127,7 @@ class ResPartner(models.Model):
         of the current tiers, one UPDATE of the changed partners and one INSERT of
         the tier history, whatever the number of customers.
         """
+        self._asm_check_tier_recompute_right()
         for company in companies:
             self._asm_recompute_company_tiers(company)
 
@@ -158,6 +216,7 @@ class ResPartner(models.Model):
     @api.model
     def action_asm_recompute_tiers(self):
         """On demand: recompute the tiers of the selected companies now."""
+        self._asm_check_tier_recompute_right()
         changed = 0
         for company in self.env.companies:
             changed += self._asm_recompute_company_tiers(company)

@@ -153,6 +153,13 @@ class SaleOrder(models.Model):
     def _compute_attribution_from_origin(self):
         owners = self._get_asm_customer_owners()
         for order in self:
+            if order._asm_is_attribution_frozen():
+                # confirmed: only a correction changes the attribution
+                order.referrer_id = order.referrer_id
+                order.referral_mode = order.referral_mode
+                order.service_employee_id = order.service_employee_id
+                order.referral_deal_type = order.referral_deal_type
+                continue
             owner = owners.get(order._get_asm_owner_key())
             is_followup = bool(owner) and owner.order_id != order._origin
             lead = order.opportunity_id
@@ -194,7 +201,10 @@ class SaleOrder(models.Model):
     @api.depends("pricelist_id", "opportunity_id")
     def _compute_referral_excluded(self):
         for order in self:
-            if order.pricelist_id.asm_employee_price:
+            if order._asm_is_attribution_frozen():
+                order.referral_excluded = order.referral_excluded
+                order.referral_exclusion_reason = order.referral_exclusion_reason
+            elif order.pricelist_id.asm_employee_price:
                 order.referral_excluded = True
                 order.referral_exclusion_reason = self.env._(
                     "Sold at the employee price (price list %(pricelist)s).",
@@ -205,6 +215,15 @@ class SaleOrder(models.Model):
                 order.referral_exclusion_reason = (
                     order.opportunity_id.referral_exclusion_reason
                 )
+
+    def _asm_is_attribution_frozen(self):
+        """A confirmed order keeps its attribution."""
+        self.ensure_one()
+        return self.state == "sale"
+
+    def write(self, vals):
+        self._asm_check_attribution_frozen(vals)
+        return super().write(vals)
 
     def _get_asm_owner_key(self):
         self.ensure_one()
@@ -236,7 +255,13 @@ class SaleOrder(models.Model):
             owner = owners.get(key)
             if (owner and owner.order_id != order) or key in new_owner_vals:
                 if order.referral_deal_type != "followup":
-                    order.referral_deal_type = "followup"
+                    # sudo: a step of the confirmation, which freezes the attribution
+                    order.sudo().write(
+                        {
+                            "referral_deal_type": "followup",
+                            **order.company_id._get_asm_default_shares("followup"),
+                        }
+                    )
                     order.message_post(
                         body=self.env._(
                             "%(customer)s already has an owner in %(company)s: this "
