@@ -59,6 +59,13 @@ class ResCompany(models.Model):
     asm_tier_computed_at = fields.Datetime(
         string="Tiers Computed On", readonly=True, copy=False
     )
+    asm_award_approval_threshold = fields.Monetary(
+        string="Awards Approved Above",
+        currency_field="currency_id",
+        default=5_000.0,
+        help="Manual awards above this amount wait for the approval tiers before "
+        "they pay.",
+    )
 
     @api.constrains(
         "asm_first_referrer_share",

@@ -45,6 +45,11 @@ class ResConfigSettings(models.TransientModel):
         currency_field="currency_id",
     )
     asm_tier_computed_at = fields.Datetime(related="company_id.asm_tier_computed_at")
+    asm_award_approval_threshold = fields.Monetary(
+        related="company_id.asm_award_approval_threshold",
+        readonly=False,
+        currency_field="currency_id",
+    )
 
     def action_asm_recompute_tiers(self):
         return self.env["res.partner"].action_asm_recompute_tiers()
