@@ -223,6 +223,10 @@ class TestEventRewards(CommissionCase):
         )
 
     def test_manual_award_within_range(self):
+        # officers grant awards to their team (here: a direct report)
+        self.referrer.parent_id = self.env["hr.employee"].create(
+            {"name": "Otto Officer", "user_id": self.officer.id}
+        )
         Award = self.env["asm.award"].with_user(self.officer)
         vals = {
             "name": "Entered ACME's supplier panel",

@@ -226,9 +226,29 @@ class TestSecurityStatements(StatementCase):
         other.action_confirm()
         self.assertEqual(other.state, "done")
 
+    def test_officer_awards_their_team_only(self):
+        Award = self.env["asm.award"].with_user(self.user_officer)
+        vals = {
+            "name": "Panel",
+            "event_reward_id": self.reward_panel.id,
+            "amount": 5000,
+        }
+        with self.assertRaises(AccessError):
+            Award.create(dict(vals, employee_id=self.bob.id))  # not in the team
+        award = self.env["asm.award"].create(dict(vals, employee_id=self.bob.id))
+        with self.assertRaises(AccessError):
+            award.with_user(self.user_officer).read(["amount"])
+        self.assertEqual(
+            Award.create(dict(vals, employee_id=self.alice.id)).amount, 5000
+        )
+
     def test_award_beneficiary_does_not_approve_it(self):
         max_emp = self.env["hr.employee"].create(
-            {"name": "Max Chen", "user_id": self.user_manager.id}
+            {
+                "name": "Max Chen",
+                "user_id": self.user_manager.id,
+                "department_id": self.dept_sales.id,
+            }
         )
         award = (
             self.env["asm.award"]
