@@ -113,6 +113,44 @@ class TestSecurityStatements(StatementCase):
         with self.assertRaisesRegex(UserError, "this action needs it to be Draft"):
             statement.with_user(self.user_officer).action_confirm()
 
+    def test_reviews_cannot_be_forged(self):
+        statement = self.alice_march
+        statement.with_user(self.user_officer).action_confirm()
+        reviews = statement.review_ids.with_user(self.user_officer)
+        self.assertEqual(len(reviews), 2)
+        refused = "Validate and Reject buttons only"
+        with self.assertRaisesRegex(UserError, refused):
+            reviews.write({"status": "approved"})
+        with self.assertRaisesRegex(UserError, refused):
+            reviews.unlink()
+        with self.assertRaisesRegex(UserError, refused):
+            self.env["tier.review"].with_user(self.user_officer).create(
+                {
+                    "model": "asm.statement",
+                    "res_id": statement.id,
+                    "definition_id": reviews[0].definition_id.id,
+                    "status": "approved",
+                }
+            )
+        with self.assertRaisesRegex(UserError, refused):
+            reviews[0].with_user(self.reviewer_2).comment = "not mine"
+        # the comment wizard without a review of theirs approves nothing
+        wizard = (
+            self.env["comment.wizard"]
+            .with_user(self.user_officer)
+            .create(
+                {
+                    "res_model": "asm.statement",
+                    "res_id": statement.id,
+                    "validate_reject": "validate",
+                    "comment": "OK",
+                }
+            )
+        )
+        wizard.add_comment()
+        self.assertEqual(statement.state, "confirmed")
+        self.assertNotIn("approved", statement.review_ids.mapped("status"))
+
     def test_undo_payment_is_logged_and_for_finance_only(self):
         statement = self._paid(self.bob_march)
         with self.assertRaisesRegex(AccessError, "Finance / Payroll Reviewer"):

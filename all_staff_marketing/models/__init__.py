@@ -28,3 +28,4 @@ from . import res_config_settings
 from . import res_partner
 from . import sale_order
 from . import tier_definition
+from . import tier_review

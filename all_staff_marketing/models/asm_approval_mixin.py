@@ -139,7 +139,11 @@ class AsmApprovalMixin(models.AbstractModel):
             and self.env.user in review.reviewer_ids
         ):
             self._check_reviewer_independent()
-        res = super()._validate_tier(tiers)
+        # reviews of our records are written by the system only (tier_review.py);
+        # the reviewer is still ``self.env.user``
+        res = super(AsmApprovalMixin, self.sudo())._validate_tier(
+            tiers and tiers.sudo()
+        )
         if (
             self.validation_status == "validated"
             and self[self._state_field] in self._state_from
@@ -157,7 +161,9 @@ class AsmApprovalMixin(models.AbstractModel):
             lambda r: self.env.user in r.reviewer_ids and r.comment
         )
         comment = reviews[:1].comment
-        res = super()._rejected_tier(tiers)
+        res = super(AsmApprovalMixin, self.sudo())._rejected_tier(
+            tiers and tiers.sudo()
+        )
         if (
             self.validation_status == "rejected"
             and self[self._state_field] in self._state_from
