@@ -398,6 +398,22 @@ class TestSecurityStatements(StatementCase):
             self.env["asm.statement.generate"].with_user(self.user_officer).create(
                 {"date_from": "2025-03-01", "date_to": "2025-03-31"}
             )
+        # a manager generates; the statements come back in the manager's rights
+        line = self.Line.create(
+            {
+                "name": "Lost bid information",
+                "employee_id": self.bob.id,
+                "date": "2025-04-10",
+                "amount": 300.0,
+                "reason": "one-off",
+            }
+        )
+        generated = self.Statement.with_user(self.user_manager)._generate_statements(
+            "2025-04-01", "2025-04-30"
+        )
+        self.assertEqual(generated.line_ids, line)
+        self.assertEqual(generated.amount_total, 300.0)
+        self.assertFalse(generated.env.su)
 
     def test_workflow_buttons_check_the_group(self):
         self._approve(self.alice_march)

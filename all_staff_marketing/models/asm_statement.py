@@ -299,7 +299,7 @@ class AsmStatement(models.Model):
                     )
                 )
         # system step from here: statements are created by the system only
-        self = self.sudo()
+        caller, self = self, self.sudo()
         line_model = self.env["asm.commission.line"]
         groups = line_model._read_group(
             [
@@ -334,7 +334,7 @@ class AsmStatement(models.Model):
             [by_key[employee.id, company.id].id for employee, company in groups]
         ).filtered(lambda s: s.state == "draft")
         if not statements:
-            return statements
+            return caller.browse(statements.ids)
         # two linear steps whatever the table statistics: the lines to state, then
         # an update by primary key
         self.env.flush_all()
@@ -380,7 +380,7 @@ class AsmStatement(models.Model):
         statements.invalidate_recordset(["line_ids"])
         statements.modified(["line_ids"])
         statements.flush_recordset()
-        return statements
+        return caller.browse(statements.ids)
 
     @api.model
     def _cron_generate_statements(self):
