@@ -329,6 +329,11 @@ class TestSecurityStatements(StatementCase):
             Line.create(dict(vals, reason="x", kind="earn"))
         with self.assertRaisesRegex(AccessError, "Only commission managers"):
             self.Line.with_user(self.user_officer).create(dict(vals, reason="x"))
+        max_emp = self.env["hr.employee"].create(
+            {"name": "Max Chen", "user_id": self.user_manager.id}
+        )
+        with self.assertRaisesRegex(UserError, "adjustment for yourself"):
+            Line.create(dict(vals, reason="x", employee_id=max_emp.id, amount=500.0))
         line = Line.create(
             dict(vals, reason="Double-counted payment of 15 March", state="void")
         )

@@ -228,6 +228,14 @@ class AsmCommissionLine(models.Model):
                         "statement, invoice, payment, award or key)."
                     )
                 )
+            employee = self.env["hr.employee"].sudo().browse(vals.get("employee_id"))
+            if employee.user_id == self.env.user:
+                raise UserError(
+                    self.env._(
+                        "You cannot record a manual adjustment for yourself: another "
+                        "manager must record it."
+                    )
+                )
             if not (vals.get("reason") or "").strip():
                 raise UserError(
                     self.env._(
