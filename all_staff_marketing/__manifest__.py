@@ -63,6 +63,7 @@
         "demo/asm_referral_demo.xml",
         "demo/asm_commission_demo.xml",
         "demo/asm_flow_demo.xml",
+        "demo/asm_security_demo.xml",
     ],
     "application": True,
     "installable": True,

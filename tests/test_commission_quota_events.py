@@ -226,6 +226,10 @@ class TestEventRewards(CommissionCase):
         )
 
     def test_manual_award_within_range(self):
+        # officers grant awards to their team (here: a direct report)
+        self.referrer.parent_id = self.env["hr.employee"].create(
+            {"name": "Otto Officer", "user_id": self.officer.id}
+        )
         Award = self.env["asm.award"].with_user(self.officer)
         vals = {
             "name": "Entered ACME's supplier panel",
@@ -237,8 +241,16 @@ class TestEventRewards(CommissionCase):
             Award.create(dict(vals, amount=25000))
         with self.assertRaisesRegex(ValidationError, "Amount must be between"):
             Award.create(dict(vals, amount=4999.99))
+        award = Award.create(dict(vals, amount=5000))
+        award.action_confirm()
+        self.assertEqual(award.state, "done", "5,000 is not above the threshold")
+        self.assertEqual(award.sudo().line_ids.amount, 5000)
+        # above the threshold (5,000 by default) a manager approves it first
         award = Award.create(dict(vals, amount=10000))
         award.action_confirm()
+        self.assertEqual(award.state, "confirmed")
+        self.assertFalse(award.sudo().line_ids)
+        self._validate_tiers_as(award, self.env.ref("base.user_admin"))
         self.assertEqual(award.state, "done")
         line = award.sudo().line_ids
         self.assertEqual(

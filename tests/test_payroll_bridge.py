@@ -1,6 +1,8 @@
 from datetime import date
 
-from .statement_common import StatementCase, setup_payroll
+from odoo.exceptions import AccessError, UserError
+
+from .statement_common import GROUP, PARTICIPANT, StatementCase, setup_payroll
 
 CODE = "ASM_COMMISSION"
 
@@ -75,11 +77,11 @@ class TestPayrollBridge(StatementCase):
         self.assertEqual(slip.state, "done")
         self.assertEqual(statement.state, "paid")
         self.assertEqual(statement.payslip_id, slip)
-        self.assertEqual(slip.asm_statement_ids, statement)
+        self.assertEqual(slip.sudo().asm_statement_ids, statement)
         # a payslip of the same period does not pay it again
         other = self._payslip()
         other.compute_sheet()
-        self.assertFalse(other.asm_statement_ids)
+        self.assertFalse(other.sudo().asm_statement_ids)
         self.assertEqual(other.get_salary_line_total("GROSS"), 5000.0)
         # cancelling the payslip makes the statement due again
         self.env["ir.config_parameter"].set_param("payroll.allow_cancel_payslips", True)
@@ -91,7 +93,7 @@ class TestPayrollBridge(StatementCase):
         self.assertEqual(other.get_salary_line_total("GROSS"), 5600.0)
         third = self._payslip()
         third.compute_sheet()
-        self.assertFalse(third.asm_statement_ids, "held by the other payslip")
+        self.assertFalse(third.sudo().asm_statement_ids, "held by the other payslip")
         self.assertEqual(self._commission_input(third).amount, 0.0)
         other.action_payslip_done()
         self.assertEqual(statement.state, "paid")
@@ -112,15 +114,17 @@ class TestPayrollBridge(StatementCase):
         self.alice_march.with_user(self.user_officer).action_confirm()  # in review
         march = self._payslip()
         march.compute_sheet()
-        self.assertFalse(march.asm_statement_ids)
+        self.assertFalse(march.sudo().asm_statement_ids)
         quarter = self._payslip("2025-03-01", "2025-05-31")
         quarter.compute_sheet()
-        self.assertEqual(quarter.asm_statement_ids, self.alice_may)
+        self.assertEqual(quarter.sudo().asm_statement_ids, self.alice_may)
         self.assertEqual(self._commission_input(quarter).amount, 6500.0)
         self._validate(self.alice_march, self.reviewer_1)
         self._validate(self.alice_march, self.reviewer_2)
         quarter.compute_sheet()
-        self.assertEqual(quarter.asm_statement_ids, self.alice_march | self.alice_may)
+        self.assertEqual(
+            quarter.sudo().asm_statement_ids, self.alice_march | self.alice_may
+        )
         self.assertEqual(self._commission_input(quarter).amount, 7100.0)
         self.assertEqual(quarter.get_salary_line_total("GROSS"), 12100.0)
 
@@ -137,7 +141,7 @@ class TestPayrollBridge(StatementCase):
         self._approve(self.alice_march)
         slip = self._payslip(structure=self.structure_plain)
         slip.compute_sheet()
-        self.assertFalse(slip.asm_statement_ids)
+        self.assertFalse(slip.sudo().asm_statement_ids)
         slip.action_payslip_done()
         self.assertEqual(self.alice_march.state, "approved")
 
@@ -159,11 +163,102 @@ class TestPayrollBridge(StatementCase):
             [(vals["code"], vals["amount"]) for vals in inputs], [(CODE, 600.0)]
         )
 
-    def test_refund_leaves_the_statement_paid(self):
+    def test_refund_gives_the_statement_back_once(self):
         self._approve(self.alice_march)
         slip = self._payslip()
         slip.action_payslip_done()
         self.assertEqual(self.alice_march.state, "paid")
         slip.refund_sheet()
+        refund = slip.refunded_id
+        self.assertTrue(refund.credit_note)
+        self.assertEqual(self.alice_march.state, "approved")
+        self.assertFalse(self.alice_march.payslip_id)
+        self.assertFalse(refund.sudo().asm_statement_ids, "the refund claims nothing")
+        self.assertEqual(self._commission_input(refund).amount, 600.0)
+        self.assertIn(
+            "unpaid again",
+            self.alice_march.message_ids[:1].body,
+            "logged in the chatter",
+        )
+
+    def test_statement_approved_after_its_payslip_lands_in_the_next(self):
+        """Issue #8 item 9: March approved after the March payslip -> April pays."""
+        march_slip = self._payslip()
+        march_slip.action_payslip_done()
+        self.assertEqual(march_slip.get_salary_line_total("GROSS"), 5000.0)
+        self._approve(self.alice_march)
+        april = self._payslip("2025-04-01", "2025-04-30")
+        april.compute_sheet()
+        self.assertEqual(self.alice_march.payslip_id, april)
+        self.assertEqual(self._commission_input(april).amount, 600.0)
+        self.assertEqual(april.get_salary_line_total("GROSS"), 5600.0)
+        april.action_payslip_done()
+        self.assertEqual(self.alice_march.state, "paid")
+        # a refund of April gives it back, claimable once
+        april.refund_sheet()
+        self.assertEqual(self.alice_march.state, "approved")
+        may = self._payslip("2025-05-01", "2025-05-31")
+        may.compute_sheet()
+        self.assertEqual(self.alice_march.payslip_id, may)
+        self.assertEqual(self._commission_input(may).amount, 600.0)
+        second_may = self._payslip("2025-05-01", "2025-05-31")
+        second_may.compute_sheet()
+        self.assertEqual(self.alice_march.payslip_id, may, "held by the first")
+        self.assertEqual(self._commission_input(second_may).amount, 0.0)
+        may.action_payslip_done()
+        self.assertEqual(self.alice_march.state, "paid")
+        third = self._payslip("2025-06-01", "2025-06-30")
+        third.compute_sheet()
+        self.assertEqual(self._commission_input(third).amount, 0.0)
+        self.assertEqual(third.get_salary_line_total("GROSS"), 5000.0)
+
+    def test_payroll_manager_pays_but_does_not_read(self):
+        """Payroll groups (in Odoo's default user template) read no statement."""
+        self._approve(self.alice_march)
+        slip = self._payslip()  # as the payroll manager, no All-Staff group
+        slip.compute_sheet()
+        slip.action_payslip_done()
+        self.assertEqual(self.alice_march.state, "paid")
+        self.assertEqual(slip.get_salary_line_total(CODE), 600.0)
+        with self.assertRaises(AccessError):
+            self.alice_march.with_user(self.user_payroll).read(["amount_total"])
+        with self.assertRaises(AccessError):
+            self.alice_march.line_ids.with_user(self.user_payroll).read(["amount"])
+        # a new user with the default template's groups, made a participant
+        user = self._new_user(
+            "asm_template",
+            PARTICIPANT
+            + ",account.group_account_manager,payroll.group_payroll_manager",
+        )
+        self.env["hr.employee"].create({"name": "Tess Template", "user_id": user.id})
+        statements = self.alice_march | self.alice_may | self.bob_march
+        self.assertFalse(
+            self.Statement.with_user(user).search([("id", "in", statements.ids)])
+        )
+        self.assertFalse(
+            self.Line.with_user(user).search([("statement_id", "in", statements.ids)])
+        )
+        # someone outside payroll cannot claim statements through a payslip
+        with self.assertRaisesRegex(AccessError, "Only payroll users"):
+            self.env["hr.payslip"].with_user(
+                self.user_alice
+            )._get_asm_claimable_statements(
+                self.alice, date(2025, 3, 1), date(2025, 3, 31)
+            )
+
+    def test_paid_by_payroll_only(self):
+        finance = self._new_user("asm_fin_p", "base.group_user," + GROUP % "finance")
+        self._approve(self.alice_march)
+        with self.assertRaisesRegex(UserError, "paid by payroll"):
+            self.alice_march.with_user(finance).action_mark_paid()
+        slip = self._payslip()
+        slip.action_payslip_done()
+        self.assertEqual(self.alice_march.state, "paid")
+        with self.assertRaisesRegex(UserError, "cancel or refund that payslip"):
+            self.alice_march.with_user(finance).action_undo_payment()
+        with self.assertRaisesRegex(UserError, "change only through its buttons"):
+            self.alice_march.with_user(finance).write(
+                {"state": "approved", "payslip_id": False}
+            )
         self.assertEqual(self.alice_march.state, "paid")
         self.assertEqual(self.alice_march.payslip_id, slip)

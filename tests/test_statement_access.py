@@ -8,7 +8,10 @@ class TestStatementAccess(StatementCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.user_finance = cls._new_user(
-            "asm_finance", "base.group_user,account.group_account_manager"
+            "asm_finance", "base.group_user,all_staff_marketing.group_finance"
+        )
+        cls.user_accounting = cls._new_user(
+            "asm_accounting", "base.group_user,account.group_account_manager"
         )
         cls.all_statements = cls.alice_march | cls.alice_may | cls.bob_march
 
@@ -48,9 +51,9 @@ class TestStatementAccess(StatementCase):
     def test_manager_and_finance_read_all(self):
         self.assertEqual(self._visible(self.user_manager), self.all_statements)
         self.assertEqual(self._visible(self.user_finance), self.all_statements)
-        self._approve(self.bob_march, confirmed_by=self.user_manager)
-        self.bob_march.with_user(self.user_finance).action_mark_paid()
-        self.assertEqual(self.bob_march.state, "paid")
+        # accounting administrators (Odoo's default user template) read nothing
+        with self.assertRaises(AccessError):
+            self._visible(self.user_accounting)
 
     def test_reviewers_read_what_they_review(self):
         self.assertFalse(self._visible(self.reviewer_1))

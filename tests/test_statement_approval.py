@@ -104,8 +104,9 @@ class TestStatementApproval(StatementCase):
         self.assertEqual(statement.with_user(self.reviewer_2).state, "draft")
         self.assertIn("Payment of 15 March not received", self._messages(statement))
         self.assertIn("Roy Two", self._messages(statement))
-        # editable again, then a new round of reviews
-        statement.with_user(self.user_officer).date_to = "2025-03-30"
+        # the period stays (corrections are lines), then a new round of reviews
+        with self.assertRaisesRegex(UserError, "change only through its buttons"):
+            statement.with_user(self.user_officer).date_to = "2025-03-30"
         statement.with_user(self.user_officer).action_confirm()
         self.assertEqual(len(statement.review_ids), 2)
         self.assertEqual(
@@ -115,22 +116,24 @@ class TestStatementApproval(StatementCase):
     def test_read_only_under_review_and_once_approved(self):
         statement = self.alice_march
         statement.with_user(self.user_officer).action_confirm()
-        with self.assertRaises(ValidationError):
+        with self.assertRaisesRegex(UserError, "change only through its buttons"):
             statement.with_user(self.user_officer).date_to = "2025-03-30"
         with self.assertRaises(ValidationError):
             statement.with_user(self.user_manager).action_cancel()
-        with self.assertRaises(ValidationError):
+        with self.assertRaisesRegex(UserError, "approved by its reviewers"):
             statement.with_user(self.user_manager).action_approve()
         self._validate(statement, self.reviewer_1)
         self._validate(statement, self.reviewer_2)
         self.assertEqual(statement.state, "approved")
-        with self.assertRaises(ValidationError):
+        with self.assertRaisesRegex(UserError, "change only through its buttons"):
             statement.with_user(self.user_manager).date_to = "2025-03-30"
+        with self.assertRaises(ValidationError):
+            statement.date_to = "2025-03-30"
         with self.assertRaises(ValidationError):
             statement.write({"line_ids": [(5, 0, 0)]})
         with self.assertRaises(UserError):
             statement.with_user(self.user_manager).action_draft()
-        statement.with_user(self.user_manager).action_mark_paid()
+        statement.sudo().action_mark_paid()  # the system's step (payroll)
         self.assertEqual(statement.state, "paid")
         with self.assertRaises(ValidationError):
             statement.employee_id = self.bob

@@ -30,3 +30,4 @@ from . import sale_order
 from . import tier_definition
 from . import asm_commission_queue
 from . import asm_commission_backapply
+from . import tier_review

@@ -68,7 +68,8 @@ class AsmApprovalMixin(models.AbstractModel):
 
     def _check_frozen_write(self, vals):
         """Refuse edits of an approved or paid record, except workflow fields."""
-        if self.env.context.get("skip_validation_check"):
+        if self.env.su and self.env.context.get("skip_validation_check"):
+            # the context key alone is no bypass: a client can send any context
             return
         frozen = self.filtered(
             lambda rec: rec[rec._state_field] in rec._approval_frozen_states
@@ -94,11 +95,31 @@ class AsmApprovalMixin(models.AbstractModel):
 
     def validate_tier(self):
         self._check_can_review()
+        self._check_reviewer_independent()
         return super().validate_tier()
 
     def reject_tier(self):
         self._check_can_review()
+        self._check_reviewer_independent()
         return super().reject_tier()
+
+    def _get_review_conflict_users(self):
+        """Users who may not review this record (it pays them). Override."""
+        self.ensure_one()
+        return self.env["res.users"]
+
+    def _check_reviewer_independent(self):
+        """Segregation of duties: nobody reviews a record that pays them."""
+        for rec in self:
+            if self.env.user in rec._get_review_conflict_users():
+                raise UserError(
+                    self.env._(
+                        "You cannot review %(record)s: it pays you (you are its "
+                        "employee or the beneficiary of one of its lines). Another "
+                        "reviewer of the same level must review it.",
+                        record=rec.display_name,
+                    )
+                )
 
     def _check_can_review(self):
         self.ensure_one()
@@ -113,7 +134,16 @@ class AsmApprovalMixin(models.AbstractModel):
             )
 
     def _validate_tier(self, tiers=False):
-        res = super()._validate_tier(tiers)
+        if (tiers or self.review_ids).filtered(
+            lambda review: review.status in ("waiting", "pending")
+            and self.env.user in review.reviewer_ids
+        ):
+            self._check_reviewer_independent()
+        # reviews of our records are written by the system only (tier_review.py);
+        # the reviewer is still ``self.env.user``
+        res = super(AsmApprovalMixin, self.sudo())._validate_tier(
+            tiers and tiers.sudo()
+        )
         if (
             self.validation_status == "validated"
             and self[self._state_field] in self._state_from
@@ -126,11 +156,14 @@ class AsmApprovalMixin(models.AbstractModel):
         return res
 
     def _rejected_tier(self, tiers=False):
+        self._check_reviewer_independent()
         reviews = (tiers or self.review_ids).filtered(
             lambda r: self.env.user in r.reviewer_ids and r.comment
         )
         comment = reviews[:1].comment
-        res = super()._rejected_tier(tiers)
+        res = super(AsmApprovalMixin, self.sudo())._rejected_tier(
+            tiers and tiers.sudo()
+        )
         if (
             self.validation_status == "rejected"
             and self[self._state_field] in self._state_from

@@ -2,11 +2,17 @@
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 from odoo.tools.date_utils import end_of, start_of
 
 FROZEN_STATES = ("approved", "paid")
+#: Fields of a statement that change only through its workflow (buttons, tier
+#: validation, payment), never by a direct write (see ``_get_workflow_fields``).
+WORKFLOW_FIELDS = ("state", "employee_id", "company_id", "date_from", "date_to")
+GROUP_OFFICER = "all_staff_marketing.group_officer"
+GROUP_MANAGER = "all_staff_marketing.group_manager"
+GROUP_FINANCE = "all_staff_marketing.group_finance"
 
 
 class AsmStatement(models.Model):
@@ -20,7 +26,11 @@ class AsmStatement(models.Model):
 
     name = fields.Char(required=True, default="/", copy=False, readonly=True)
     company_id = fields.Many2one(
-        "res.company", required=True, index=True, default=lambda self: self.env.company
+        "res.company",
+        required=True,
+        index=True,
+        tracking=True,
+        default=lambda self: self.env.company,
     )
     currency_id = fields.Many2one(related="company_id.currency_id")
     employee_id = fields.Many2one(
@@ -29,8 +39,8 @@ class AsmStatement(models.Model):
     department_id = fields.Many2one(
         "hr.department", related="employee_id.department_id", store=True
     )
-    date_from = fields.Date(required=True)
-    date_to = fields.Date(required=True, index=True)
+    date_from = fields.Date(required=True, tracking=True)
+    date_to = fields.Date(required=True, index=True, tracking=True)
     state = fields.Selection(
         [
             ("draft", "Draft"),
@@ -48,7 +58,10 @@ class AsmStatement(models.Model):
     line_ids = fields.One2many("asm.commission.line", "statement_id", string="Lines")
     line_count = fields.Integer(compute="_compute_amount_total", store=True)
     amount_total = fields.Monetary(
-        compute="_compute_amount_total", store=True, currency_field="currency_id"
+        compute="_compute_amount_total",
+        store=True,
+        currency_field="currency_id",
+        tracking=True,
     )
 
     @api.depends("line_ids.amount")
@@ -70,27 +83,121 @@ class AsmStatement(models.Model):
             statement.amount_total = sum(statement.line_ids.mapped("amount"))
             statement.line_count = len(statement.line_ids)
 
+    # ------------------------------------------------------------------
+    # Workflow: every step checks the caller's group, the record rules and the
+    # state, then writes as the system (``_write_workflow``). A direct write of a
+    # workflow field by anyone but the superuser is refused (``write``).
+    # ------------------------------------------------------------------
     def action_confirm(self):
+        self._check_workflow_right(GROUP_OFFICER)
         self._check_state("draft")
-        self.write({"state": "confirmed"})
+        self._write_workflow({"state": "confirmed"})
 
     def action_approve(self):
+        """Approve: the step run by the last tier validation (as the system).
+
+        Called by a user, only a manager may approve, and only a statement that
+        no approval tier applies to (no review requested or applicable).
+        """
         self._check_state("confirmed")
-        self.write({"state": "approved"})
+        if not self.env.su:
+            self._check_workflow_right(GROUP_MANAGER)
+            under_review = self.filtered(lambda s: s.review_ids or s.need_validation)
+            if under_review:
+                raise UserError(
+                    self.env._(
+                        "Statement %(name)s is approved by its reviewers, level by "
+                        "level (Validate button), not directly.",
+                        name=under_review[0].display_name,
+                    )
+                )
+            self._check_reviewer_independent()
+        self._write_workflow({"state": "approved"})
 
     def action_mark_paid(self):
+        """Finance marks an approved statement paid outside payroll."""
+        self._check_workflow_right(GROUP_FINANCE)
         self._check_state("approved")
-        self.write({"state": "paid"})
+        self._write_workflow({"state": "paid"})
+
+    def action_undo_payment(self):
+        """Finance undoes a payment recorded by mistake; logged in the chatter."""
+        self._check_workflow_right(GROUP_FINANCE)
+        self._check_state("paid")
+        self._check_undo_payment()
+        self._write_workflow({"state": "approved"})
+        for statement in self:
+            statement.sudo().message_post(
+                body=self.env._(
+                    "Payment undone by %(user)s: the statement is approved and "
+                    "unpaid again.",
+                    user=self.env.user.name,
+                )
+            )
+
+    def _check_undo_payment(self):
+        """Hook: refuse undoing payments recorded elsewhere (e.g. a payslip)."""
 
     def action_cancel(self):
+        self._check_workflow_right(GROUP_OFFICER)
         self._check_state("draft", "confirmed")
-        self.write({"state": "cancel"})
+        self._write_workflow({"state": "cancel"})
         # the lines go back to the pool and land in the next statement
-        self.line_ids.write({"statement_id": False})
+        self.sudo().line_ids.write({"statement_id": False})
 
     def action_draft(self):
+        self._check_workflow_right(GROUP_OFFICER)
         self._check_state("confirmed", "cancel")
-        self.write({"state": "draft"})
+        self._write_workflow({"state": "draft"})
+
+    def _check_workflow_right(self, group):
+        """Refuse a workflow step to users outside ``group`` or the record rules."""
+        if self.env.su:
+            return
+        if not self.env.user.has_group(group):
+            group_name = self.env.ref(group).sudo().full_name
+            raise AccessError(
+                self.env._(
+                    "Only users of the group %(group)s may do this on commission "
+                    "statements.",
+                    group=group_name,
+                )
+            )
+        self.check_access("write")
+
+    def _write_workflow(self, vals):
+        """Write workflow fields; call only after the rights were checked."""
+        return self.sudo().write(vals)
+
+    @api.model
+    def _get_workflow_fields(self):
+        """Fields only the workflow writes; extend with fields of other modules."""
+        return [*WORKFLOW_FIELDS, "line_ids"]
+
+    def write(self, vals):
+        if not self.env.su:
+            refused = set(vals).intersection(self._get_workflow_fields())
+            if refused:
+                self.check_access("write")
+                names = self.fields_get(sorted(refused), attributes=["string"])
+                raise UserError(
+                    self.env._(
+                        "%(fields)s of a commission statement change only through "
+                        "its buttons (confirm, review, payment), not by editing it.",
+                        fields=", ".join(f["string"] for f in names.values()),
+                    )
+                )
+        return super().write(vals)
+
+    # ------------------------------------------------------------------
+    # Segregation of duties
+    # ------------------------------------------------------------------
+    def _get_review_conflict_users(self):
+        """Users who may not review this statement: its employee and the
+        beneficiaries of its lines."""
+        self.ensure_one()
+        statement = self.sudo()
+        return statement.employee_id.user_id | statement.line_ids.employee_id.user_id
 
     def _check_state(self, *states):
         wrong = self.filtered(lambda s: s.state not in states)
@@ -122,6 +229,13 @@ class AsmStatement(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        if not self.env.su:
+            raise UserError(
+                self.env._(
+                    "Commission statements are created by the statement generation "
+                    "(Generate Statements), not by hand."
+                )
+            )
         for vals in vals_list:
             if vals.get("name", "/") == "/" and vals.get("employee_id"):
                 employee = self.env["hr.employee"].browse(vals["employee_id"])
@@ -173,6 +287,19 @@ class AsmStatement(models.Model):
             fields.Date.to_date(date_to),
         )
         companies = companies or self.env.companies
+        if not self.env.su:
+            if not self.env.user.has_group(GROUP_MANAGER):
+                raise AccessError(
+                    self.env._("Only commission managers can generate the statements.")
+                )
+            if companies - self.env.user.company_ids:
+                raise AccessError(
+                    self.env._(
+                        "You can only generate the statements of your companies."
+                    )
+                )
+        # system step from here: statements are created by the system only
+        caller, self = self, self.sudo()
         line_model = self.env["asm.commission.line"]
         groups = line_model._read_group(
             [
@@ -207,7 +334,7 @@ class AsmStatement(models.Model):
             [by_key[employee.id, company.id].id for employee, company in groups]
         ).filtered(lambda s: s.state == "draft")
         if not statements:
-            return statements
+            return caller.browse(statements.ids)
         # two linear steps whatever the table statistics: the lines to state, then
         # an update by primary key
         self.env.flush_all()
@@ -253,7 +380,7 @@ class AsmStatement(models.Model):
         statements.invalidate_recordset(["line_ids"])
         statements.modified(["line_ids"])
         statements.flush_recordset()
-        return statements
+        return caller.browse(statements.ids)
 
     @api.model
     def _cron_generate_statements(self):

@@ -86,6 +86,13 @@ class ResCompany(models.Model):
         "until then, payments of that month still count and its held lines wait. "
         "Once closed, held lines of unmet quotas become void with the reason.",
     )
+    asm_award_approval_threshold = fields.Monetary(
+        string="Awards Approved Above",
+        currency_field="currency_id",
+        default=5_000.0,
+        help="Manual awards above this amount wait for the approval tiers before "
+        "they pay.",
+    )
 
     @api.constrains(
         "asm_first_referrer_share",

@@ -52,6 +52,11 @@ class ResConfigSettings(models.TransientModel):
     asm_quota_grace_days = fields.Integer(
         related="company_id.asm_quota_grace_days", readonly=False
     )
+    asm_award_approval_threshold = fields.Monetary(
+        related="company_id.asm_award_approval_threshold",
+        readonly=False,
+        currency_field="currency_id",
+    )
 
     def action_asm_recompute_tiers(self):
         return self.env["res.partner"].action_asm_recompute_tiers()

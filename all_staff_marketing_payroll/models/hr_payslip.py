@@ -2,8 +2,10 @@
 from collections import defaultdict
 
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
 
 COMMISSION_CODE = "ASM_COMMISSION"
+PAYROLL_USER = "payroll.group_payroll_user"
 
 
 class HrPayslip(models.Model):
@@ -14,29 +16,42 @@ class HrPayslip(models.Model):
         "payslip_id",
         string="Commission Statements",
         readonly=True,
+        groups="all_staff_marketing.group_finance,all_staff_marketing.group_manager",
         help="Approved commission statements this payslip pays through the "
         f"{COMMISSION_CODE} input.",
     )
 
+    def _check_asm_payroll_user(self):
+        """Payroll users pay statements they may not read: check, then sudo."""
+        if not self.env.su and not self.env.user.has_group(PAYROLL_USER):
+            raise AccessError(
+                self.env._("Only payroll users can pay commission statements.")
+            )
+
     def _get_asm_claimable_statements(self, employees, date_from, date_to):
-        """Approved statements ending in the period, free or held by these slips.
+        """Approved, unpaid statements ending by the end of the period (an earlier
+        one approved late lands in the next payslip), free or held by these slips.
 
         A statement held by another payslip that is not cancelled is never taken:
-        one statement, one payslip.
+        one statement, one payslip. System read: the caller checked the rights.
         """
-        return self.env["asm.statement"].search(
-            [
-                ("employee_id", "in", employees.ids),
-                ("state", "=", "approved"),
-                ("date_to", ">=", date_from),
-                ("date_to", "<=", date_to),
-                "|",
-                "|",
-                ("payslip_id", "=", False),
-                ("payslip_id", "in", self._origin.ids),
-                ("payslip_id.state", "=", "cancel"),
-            ],
-            order="date_to, id",
+        self._check_asm_payroll_user()
+        return (
+            self.env["asm.statement"]
+            .sudo()
+            .search(
+                [
+                    ("employee_id", "in", employees.ids),
+                    ("state", "=", "approved"),
+                    ("date_to", "<=", date_to),
+                    "|",
+                    "|",
+                    ("payslip_id", "=", False),
+                    ("payslip_id", "in", self._origin.ids),
+                    ("payslip_id.state", "=", "cancel"),
+                ],
+                order="date_to, id",
+            )
         )
 
     @api.model
@@ -82,6 +97,7 @@ class HrPayslip(models.Model):
         )
         if not slips:
             return
+        slips._check_asm_payroll_user()
         statements = slips._get_asm_claimable_statements(
             slips.employee_id,
             min(slips.mapped("date_from")),
@@ -90,20 +106,21 @@ class HrPayslip(models.Model):
         by_employee = defaultdict(list)
         for statement in statements:
             by_employee[statement.employee_id].append(statement)
-        claimed = self.env["asm.statement"]
+        claimed = self.env["asm.statement"].sudo()
         for slip in slips:
-            mine = self.env["asm.statement"]
+            mine = self.env["asm.statement"].sudo()
             if slip._pays_asm_commissions():
                 for statement in by_employee[slip.employee_id]:
                     if (
                         statement.company_id == slip.company_id
-                        and slip.date_from <= statement.date_to <= slip.date_to
+                        and statement.date_to <= slip.date_to
                         and statement not in claimed
                     ):
                         mine |= statement
             claimed |= mine
-            (slip.asm_statement_ids - mine)._release_from_payslip()
-            (mine - slip.asm_statement_ids).write({"payslip_id": slip.id})
+            held = slip.sudo().asm_statement_ids
+            (held - mine)._release_from_payslip()
+            (mine - held).write({"payslip_id": slip.id})
             slip._set_asm_commission_input(sum(mine.mapped("amount_total")))
 
     def _set_asm_commission_input(self, amount):
@@ -131,17 +148,30 @@ class HrPayslip(models.Model):
 
     def action_payslip_done(self):
         res = super().action_payslip_done()
-        self.asm_statement_ids.filtered(
+        self._check_asm_payroll_user()
+        self.sudo().asm_statement_ids.filtered(
             lambda statement: statement.state == "approved"
-        ).action_mark_paid()
+        )._mark_paid_by_payroll()
         return res
 
     def action_payslip_cancel(self):
         res = super().action_payslip_cancel()
-        self.asm_statement_ids._release_from_payslip()
+        self._check_asm_payroll_user()
+        self.sudo().asm_statement_ids._release_from_payslip()
         return res
 
     def action_payslip_draft(self):
         res = super().action_payslip_draft()
-        self.asm_statement_ids._release_from_payslip()
+        self._check_asm_payroll_user()
+        self.sudo().asm_statement_ids._release_from_payslip()
+        return res
+
+    def refund_sheet(self):
+        """A refund gives the statements back: approved, claimable once more.
+
+        The refund slip itself claims nothing (credit notes never claim).
+        """
+        res = super().refund_sheet()
+        self._check_asm_payroll_user()
+        self.sudo().asm_statement_ids._release_from_payslip()
         return res
