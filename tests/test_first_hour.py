@@ -69,6 +69,10 @@ class TestFirstHourReferral(AsmAttrCase):
         with self.assertRaisesRegex(UserError, "Retail"):
             settings.execute()
         self.assertTrue(pricelist.active)
+        # a database updated from before the fix gets the feature back
+        self.internal._remove_group(self.pricelist_feature)
+        self.env["product.pricelist"]._asm_init_pricelist_feature()
+        self.assertIn(self.pricelist_feature, self.internal.implied_ids)
 
     def test_2_mode_defaults_to_company_choice(self):
         self.assertEqual(self.company.asm_default_referral_mode, "handoff")

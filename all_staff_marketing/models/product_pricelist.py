@@ -24,6 +24,13 @@ class ProductPricelist(models.Model):
             self._asm_enable_pricelist_feature()
         return res
 
+    @api.model
+    def _asm_init_pricelist_feature(self):
+        """Install/update step: the feature for existing employee price lists."""
+        self.sudo().search(
+            [("asm_employee_price", "=", True)]
+        )._asm_enable_pricelist_feature()
+
     def _asm_enable_pricelist_feature(self):
         """Give internal users the Pricelists feature an employee price list needs.
 
