@@ -51,6 +51,7 @@
         "report/asm_statement_xlsx_reports.xml",
         "wizards/asm_statement_export_wizard_views.xml",
         "views/asm_statement_tier_views.xml",
+        "views/tier_definition_views.xml",
         "views/menus.xml",
         # --- no vanishing shares, rules not retroactive, quota grace (branch m2) ---
         "wizards/asm_commission_backapply_wizard_views.xml",

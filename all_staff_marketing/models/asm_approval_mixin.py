@@ -1,4 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from markupsafe import Markup
+
 from odoo import api, models
 from odoo.exceptions import UserError, ValidationError
 
@@ -61,6 +63,18 @@ class AsmApprovalMixin(models.AbstractModel):
         if self.env.context.get("asm_keep_rejected_reviews"):
             return False
         return super()._allow_to_remove_reviews(values)
+
+    def _get_to_validate_message_name(self):
+        """The model's name in the user's language (``_description`` is English)."""
+        # sudo: reviewers need not read ir.model; the name is not confidential
+        return self.env["ir.model"].sudo()._get(self._name).name
+
+    def _get_to_validate_message(self):
+        """Banner text, translated by this addon (base_tier_validation has no zh_CN)."""
+        return Markup('<i class="fa fa-info-circle"></i> %s') % self.env._(
+            "This %(document)s needs to be validated.",
+            document=self._get_to_validate_message_name(),
+        )
 
     def _get_tier_validation_readonly_domain(self):
         # Editable in draft, also after a rejection.

@@ -182,6 +182,11 @@ class AsmCommissionLine(models.Model):
     uplift_pct = fields.Float(
         string="Landmark Uplift (%)", help="Extra percentage for landmark projects."
     )
+    explanation = fields.Char(
+        compute="_compute_explanation",
+        help="Why the amount is what it is: days late and deduction, the reason of "
+        "a void or on-hold line, who holds a redirected share.",
+    )
 
     _sql_constraints = [
         (
@@ -190,6 +195,27 @@ class AsmCommissionLine(models.Model):
             "This commission line was already generated.",
         )
     ]
+
+    @api.depends("days_late", "deduction_pct", "reason", "share_note")
+    def _compute_explanation(self):
+        for line in self:
+            parts = []
+            if line.days_late > 0 and line.deduction_pct:
+                parts.append(
+                    self.env._(
+                        "Paid %(days)s days late: -%(pct)s %%",
+                        days=line.days_late,
+                        pct=f"{line.deduction_pct:g}",
+                    )
+                )
+            elif line.days_late > 0:
+                parts.append(
+                    self.env._(
+                        "Paid %(days)s days late: no deduction", days=line.days_late
+                    )
+                )
+            parts += [text for text in (line.reason, line.share_note) if text]
+            line.explanation = "; ".join(parts)
 
     # ------------------------------------------------------------------
     # Freezing: lines of approved/paid statements never change

@@ -16,7 +16,7 @@ class AsmCommissionMultiplier(models.Model):
     _order = "sequence, id"
     _check_company_auto = True
 
-    name = fields.Char(required=True)
+    name = fields.Char(required=True, translate=True)
     sequence = fields.Integer(default=10, help="The first matching line wins.")
     active = fields.Boolean(default=True)
     company_id = fields.Many2one(

@@ -1,5 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL, format_amount
 
@@ -104,6 +104,47 @@ class CompiledRule:
             and not (department_path or "").startswith(self.department_path)
         )
 
+    def covers(self, other):
+        """True when this rule matches whatever ``other`` matches.
+
+        Each filter of this rule is empty, equal to ``other``'s or wider (a parent
+        category or department, a longer validity, a lower grade reached). An
+        approximation: a product is not compared with a category, and two rules
+        whose filters only overlap do not count.
+        """
+
+        def wider(mine, theirs):
+            return not mine or mine == theirs
+
+        def wider_path(mine, theirs):
+            return not mine or (theirs or "").startswith(mine)
+
+        return (
+            wider(self.company_id, other.company_id)
+            and (
+                not self.date_from
+                or bool(other.date_from and self.date_from <= other.date_from)
+            )
+            and (
+                not self.date_to
+                or bool(other.date_to and self.date_to >= other.date_to)
+            )
+            and wider(self.customer_tier, other.customer_tier)
+            and (
+                self.grade_index is None
+                or (
+                    other.grade_index is not None
+                    and self.grade_index <= other.grade_index
+                )
+            )
+            and wider_path(self.categ_path, other.categ_path)
+            and wider(self.product_tmpl_id, other.product_tmpl_id)
+            and wider(self.referral_mode, other.referral_mode)
+            and wider(self.deal_type, other.deal_type)
+            and wider(self.role, other.role)
+            and wider_path(self.department_path, other.department_path)
+        )
+
     def rate_for(self, total):
         """Rate (%) and tier label for a contract ``total``."""
         if not self.tiers:
@@ -129,8 +170,12 @@ class AsmCommissionRule(models.Model):
     _order = "sequence, id"
     _check_company_auto = True
 
-    name = fields.Char(required=True)
-    sequence = fields.Integer(default=10, help="Rules are tried from the lowest.")
+    name = fields.Char(required=True, translate=True)
+    sequence = fields.Integer(
+        default=10,
+        help="Rules are tried from the lowest sequence; for each invoice line and "
+        "beneficiary the first matching rule wins and the others are ignored.",
+    )
     active = fields.Boolean(default=True)
     company_id = fields.Many2one(
         "res.company",
@@ -224,10 +269,62 @@ class AsmCommissionRule(models.Model):
         help="Extra percentage on orders flagged as landmark projects, e.g. 15.",
     )
 
+    shadowed_by_ids = fields.Many2many(
+        "asm.commission.rule",
+        compute="_compute_shadowing",
+        string="Shadowed By",
+        help="Active rules tried before this one (lower sequence) whose filters are "
+        "equal or wider: they match every deal this rule matches, so this rule never "
+        "applies. Filters that only overlap are not shown.",
+    )
+    shadows_ids = fields.Many2many(
+        "asm.commission.rule",
+        compute="_compute_shadowing",
+        string="Shadows",
+        help="Active rules tried after this one (higher sequence) whose filters are "
+        "equal or narrower: this rule matches first, so they never apply.",
+    )
+
     @api.depends("company_id")
     def _compute_currency_id(self):
         for rule in self:
             rule.currency_id = (rule.company_id or self.env.company).currency_id
+
+    @api.depends(
+        "sequence",
+        "company_id",
+        "date_from",
+        "date_to",
+        "customer_tier",
+        "lead_grade",
+        "product_categ_id",
+        "product_tmpl_id",
+        "referral_mode",
+        "deal_type",
+        "role",
+        "department_id",
+    )
+    def _compute_shadowing(self):
+        """Rules that win over this one or that this one wins over (first match)."""
+        others = self.search([])
+        compiled = [(other, CompiledRule(other)) for other in others]
+
+        def position(rule):
+            return (rule.sequence, rule._origin.id or float("inf"))
+
+        for rule in self:
+            mine = CompiledRule(rule)
+            before, after = [], []
+            for other, theirs in compiled:
+                if other.id == rule._origin.id:
+                    continue
+                if position(other) < position(rule):
+                    if theirs.covers(mine):
+                        before.append(other.id)
+                elif mine.covers(theirs):
+                    after.append(other.id)
+            rule.shadowed_by_ids = [Command.set(before)]
+            rule.shadows_ids = [Command.set(after)]
 
     @api.constrains("rate", "fixed_amount", "landmark_uplift", "base", "tier_ids")
     def _check_amounts(self):

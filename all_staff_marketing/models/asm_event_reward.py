@@ -24,7 +24,7 @@ class AsmEventReward(models.Model):
     _order = "sequence, id"
     _check_company_auto = True
 
-    name = fields.Char(required=True)
+    name = fields.Char(required=True, translate=True)
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True)
     company_id = fields.Many2one(

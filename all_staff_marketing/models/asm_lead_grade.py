@@ -26,7 +26,7 @@ class AsmLeadGrade(models.Model):
     points = fields.Integer(
         required=True, help="Points the referrer earns when a lead reaches it."
     )
-    description = fields.Text(help="When a lead reaches this grade.")
+    description = fields.Text(translate=True, help="When a lead reaches this grade.")
     color = fields.Integer()
     stage_mapping_ids = fields.One2many(
         "asm.stage.grade", "grade_id", string="CRM Stages"

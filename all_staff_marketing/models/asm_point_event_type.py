@@ -21,7 +21,7 @@ class AsmPointEventType(models.Model):
         help="Leave empty to use this event in every company.",
     )
     points = fields.Integer(required=True, help="Points earned per occurrence.")
-    description = fields.Text(help="When the event counts.")
+    description = fields.Text(translate=True, help="When the event counts.")
 
     @api.constrains("points")
     def _check_points(self):

@@ -202,7 +202,40 @@ class CrmLead(models.Model):
             and not defaults.get("referrer_id")
         ):
             defaults["referrer_id"] = self.env.user.employee_id.id
+        if (
+            self.env.context.get("asm_my_referral")
+            and "referral_mode" in fields_list
+            and not defaults.get("referral_mode")
+        ):
+            defaults["referral_mode"] = self.env.company.asm_default_referral_mode
         return defaults
+
+    def action_asm_submit_referral(self):
+        """Submit button of the referral form: the client has created the lead.
+
+        Back to My Referrals with a confirmation. A participant may call it only
+        on their own referrals.
+        """
+        self.check_access("read")
+        if self._asm_is_participant_only():
+            employee = self.env.user.employee_id
+            if not employee or any(lead.referrer_id != employee for lead in self):
+                raise AccessError(self.env._("You can only submit your own referrals."))
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "all_staff_marketing.asm_referral_action_my"
+        )
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "message": self.env._(
+                    "Referral %(names)s submitted: the sales team takes it from here.",
+                    names=", ".join(self.mapped("display_name")),
+                ),
+                "next": action,
+            },
+        }
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -3,7 +3,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import float_compare
 
-from .asm_attribution_mixin import SHARE_FIELDS
+from .asm_attribution_mixin import REFERRAL_MODES, SHARE_FIELDS
 
 #: Where the share of a beneficiary without an employee in the company goes.
 ORPHAN_SHARE_POLICIES = [
@@ -67,6 +67,15 @@ class ResCompany(models.Model):
         string="Tiers Computed On", readonly=True, copy=False
     )
     # Shares nobody can receive (no service employee, salesperson without employee)
+    asm_default_referral_mode = fields.Selection(
+        REFERRAL_MODES,
+        string="Default Referral Mode",
+        required=True,
+        default="handoff",
+        help="Mode a new referral starts with. Hand-off by default: a referrer "
+        "usually only passes the information on and the sales team closes the "
+        "deal; the referrer picks Direct when they close it themselves.",
+    )
     asm_orphan_share_policy = fields.Selection(
         ORPHAN_SHARE_POLICIES,
         string="Share Without Employee",

@@ -1,5 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import fields, models
+from odoo.exceptions import UserError
 
 
 class ResConfigSettings(models.TransientModel):
@@ -57,6 +58,30 @@ class ResConfigSettings(models.TransientModel):
         readonly=False,
         currency_field="currency_id",
     )
+
+    asm_default_referral_mode = fields.Selection(
+        related="company_id.asm_default_referral_mode", readonly=False
+    )
+
+    def set_values(self):
+        """Refuse to turn Pricelists off while an employee price list is active."""
+        if not self.group_product_pricelist:
+            employee_prices = (
+                self.env["product.pricelist"]
+                .sudo()
+                .search([("asm_employee_price", "=", True)])
+            )
+            if employee_prices:
+                raise UserError(
+                    self.env._(
+                        "The Pricelists feature cannot be turned off: the employee "
+                        "price list %(pricelists)s needs it (orders at the employee "
+                        "price earn no referral reward). Archive it or untick "
+                        "'Employee Price' on it first.",
+                        pricelists=", ".join(employee_prices.mapped("name")),
+                    )
+                )
+        return super().set_values()
 
     def action_asm_recompute_tiers(self):
         return self.env["res.partner"].action_asm_recompute_tiers()

@@ -198,7 +198,7 @@ class AsmStatementXlsx(models.AbstractModel):
                 "key": "reason",
                 "header": self.env._("Reason"),
                 "type": "text",
-                "value": lambda line: line.reason,
+                "value": lambda line: line.explanation,
             },
         ]
 
