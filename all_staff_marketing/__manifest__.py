@@ -7,6 +7,7 @@
     "category": "Sales/CRM",
     "author": "all_staff_marketing developers",
     "license": "AGPL-3",
+    "development_status": "Beta",
     "depends": [
         "crm",
         "sale_management",

@@ -10,6 +10,8 @@
 #      that has demo data: the demo must load without any WARNING/ERROR either
 #   6. pytest-odoo on that copy (extra arguments go to pytest: a file, -k ...)
 #   7. both addons uninstalled from it, cleanly (whole-suite runs only)
+#   (whole-suite runs also build both wheels and install them in a throwaway venv:
+#   scripts/wheel_check.sh)
 source "$(dirname "$0")/lib.sh"
 T0=$(now)
 setup_all
@@ -33,6 +35,10 @@ if [[ $# -eq 0 ]]; then
 fi
 
 if [[ $# -eq 0 ]]; then
+  PYTHON="$PYTHON" bash "$REPO/scripts/wheel_check.sh"
+fi
+
+if [[ $# -eq 0 ]]; then
   T=$(now)
   DEMO_TMPL=$(TEMPLATE_DEMO=1 ensure_template asm_tmpl_demo "$FULL_DEPS")
   odoo_cli db -c "$ODOO_CONF" duplicate -f "$DEMO_TMPL" "${TEST_DB}_demo" >/dev/null 2>&1
@@ -49,7 +55,7 @@ install_checked "$TEST_DB" "$ADDONS" -u update
 
 T=$(now)
 set +e
-(cd "$REPO" && "$PYTHON" -m pytest -p no:cacheprovider --odoo-config="$ODOO_CONF" \
+(cd "$REPO" && "$PYTHON" -m pytest -p no:cacheprovider --odoo-config="$ODOO_CONF" --odoo-http \
   --odoo-database="$TEST_DB" --odoo-addons-path="$REPO" "${@:-tests}")
 RC=$?
 set -e
