@@ -58,6 +58,9 @@
         "views/asm_commission_backapply_views.xml",
     ],
     "external_dependencies": {"python": ["xlsxwriter"]},
+    "assets": {
+        "web.assets_tests": ["all_staff_marketing/static/tests/tours/*.js"],
+    },
     "demo": [
         "demo/asm_referral_demo.xml",
         "demo/asm_commission_demo.xml",

@@ -15,6 +15,7 @@
 source "$(dirname "$0")/lib.sh"
 T0=$(now)
 setup_all
+ensure_chromium
 echo "stage setup: $(stage_time "$T0") s"
 TEST_DB="${TEST_DB:-asm_test}"
 
@@ -52,6 +53,11 @@ odoo_cli db -c "$ODOO_CONF" duplicate -f "$FULL_TMPL" "$TEST_DB" >/dev/null 2>&1
 echo "stage copy: $(stage_time "$T") s"
 install_checked "$TEST_DB" "$ADDONS" -i install --without-demo=all
 install_checked "$TEST_DB" "$ADDONS" -u update
+if [[ $# -eq 0 || "$*" == *test_tours* ]]; then
+  T=$(now)
+  "$PYTHON" "$REPO/scripts/warm_assets.py" "$ODOO_CONF" "$TEST_DB" || die "generating the web assets for the browser tours failed."
+  echo "stage warm-assets: $(stage_time "$T") s"
+fi
 
 T=$(now)
 set +e

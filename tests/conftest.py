@@ -12,6 +12,7 @@ def _odoo_current_test(request):
     pytest-odoo 2.3 only sets it on Odoo 19+; core code (mail, for one) checks it to
     stay off real SMTP and other side effects during tests.
     """
-    odoo.modules.module.current_test = request.node
+    # the TestCase itself, as Odoo's runner does (HttpCase's test cursors check it)
+    odoo.modules.module.current_test = request.instance or request.node
     yield
     odoo.modules.module.current_test = None
