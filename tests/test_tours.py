@@ -116,6 +116,8 @@ class TestTours(HttpCase):
     def test_salesperson_wins_a_referred_deal(self):
         self.assertEqual(self.opportunity.asm_grade_id.code, "B")
         self.assertEqual(self.opportunity.asm_points, POINTS_AT_B)
+        last_stage = self.env["crm.stage"].search([], order="sequence desc, id desc")[0]
+        self.assertTrue(last_stage.is_won, "the tour drops the card on the last column")
         self.start_tour("/odoo", "asm_pipeline_tour", login=self.user_sales.login)
         self.env.invalidate_all()
         lead = self.opportunity
