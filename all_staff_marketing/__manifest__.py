@@ -7,6 +7,7 @@
     "category": "Sales/CRM",
     "author": "all_staff_marketing developers",
     "license": "AGPL-3",
+    "development_status": "Beta",
     "depends": [
         "crm",
         "sale_management",
@@ -60,6 +61,9 @@
         "wizards/asm_attribution_correction_views.xml",
     ],
     "external_dependencies": {"python": ["xlsxwriter"]},
+    "assets": {
+        "web.assets_tests": ["all_staff_marketing/static/tests/tours/*.js"],
+    },
     "demo": [
         "demo/asm_referral_demo.xml",
         "demo/asm_commission_demo.xml",

@@ -6,6 +6,7 @@
     "category": "Payroll",
     "author": "all_staff_marketing developers",
     "license": "AGPL-3",
+    "development_status": "Beta",
     "depends": ["all_staff_marketing", "payroll"],
     "data": [
         "security/all_staff_marketing_payroll_security.xml",

@@ -107,7 +107,28 @@ list_db = True
 admin_passwd = ${ODOO_ADMIN_PASSWD:-admin}
 http_interface = 127.0.0.1
 http_port = ${HTTP_PORT:-8069}
+screenshots = $STATE_DIR/logs
 CONF
+}
+
+# Browser tours (tests/test_tours.py) need Chromium on PATH, and CJK fonts for the
+# zh_CN run; both come from Debian (apt-get update once, then install) when missing.
+# Without them (not root, no apt-get) the tours are skipped by Odoo, said on one line.
+ensure_chromium() {
+  local missing=()
+  command -v chromium >/dev/null 2>&1 || command -v google-chrome >/dev/null 2>&1 || missing+=(chromium)
+  if command -v dpkg-query >/dev/null 2>&1 && ! dpkg-query -W -f='${Status}' fonts-noto-cjk 2>/dev/null | grep -q "ok installed"; then
+    missing+=(fonts-noto-cjk)
+  fi
+  [[ ${#missing[@]} -eq 0 ]] && return 0
+  if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
+    say "installing ${missing[*]} (Debian) for the browser tours"
+    if apt-get update -qq >/dev/null 2>&1 \
+       && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null 2>&1; then
+      return 0
+    fi
+  fi
+  echo "NOTE: ${missing[*]} missing and not installable here: the browser tours will be skipped (install the Debian packages chromium and fonts-noto-cjk)." >&2
 }
 
 odoo_cli() { "$PYTHON" -c "import odoo.cli; odoo.cli.main()" "$@"; }

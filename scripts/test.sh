@@ -10,9 +10,12 @@
 #      that has demo data: the demo must load without any WARNING/ERROR either
 #   6. pytest-odoo on that copy (extra arguments go to pytest: a file, -k ...)
 #   7. both addons uninstalled from it, cleanly (whole-suite runs only)
+#   (whole-suite runs also build both wheels and install them in a throwaway venv:
+#   scripts/wheel_check.sh)
 source "$(dirname "$0")/lib.sh"
 T0=$(now)
 setup_all
+ensure_chromium
 echo "stage setup: $(stage_time "$T0") s"
 TEST_DB="${TEST_DB:-asm_test}"
 
@@ -33,6 +36,10 @@ if [[ $# -eq 0 ]]; then
 fi
 
 if [[ $# -eq 0 ]]; then
+  PYTHON="$PYTHON" bash "$REPO/scripts/wheel_check.sh"
+fi
+
+if [[ $# -eq 0 ]]; then
   T=$(now)
   DEMO_TMPL=$(TEMPLATE_DEMO=1 ensure_template asm_tmpl_demo "$FULL_DEPS")
   odoo_cli db -c "$ODOO_CONF" duplicate -f "$DEMO_TMPL" "${TEST_DB}_demo" >/dev/null 2>&1
@@ -46,6 +53,11 @@ odoo_cli db -c "$ODOO_CONF" duplicate -f "$FULL_TMPL" "$TEST_DB" >/dev/null 2>&1
 echo "stage copy: $(stage_time "$T") s"
 install_checked "$TEST_DB" "$ADDONS" -i install --without-demo=all
 install_checked "$TEST_DB" "$ADDONS" -u update
+if [[ $# -eq 0 || "$*" == *test_tours* ]]; then
+  T=$(now)
+  "$PYTHON" "$REPO/scripts/warm_assets.py" "$ODOO_CONF" "$TEST_DB" || die "generating the web assets for the browser tours failed."
+  echo "stage warm-assets: $(stage_time "$T") s"
+fi
 
 T=$(now)
 set +e

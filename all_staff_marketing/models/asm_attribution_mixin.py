@@ -40,7 +40,6 @@ class AsmAttributionMixin(models.AbstractModel):
     )
     referral_mode = fields.Selection(
         REFERRAL_MODES,
-        string="Referral Mode",
         tracking=True,
         help="Direct: the referrer closed the deal. Hand-off: the referrer confirmed "
         "the key person and handed over to the sales team.",

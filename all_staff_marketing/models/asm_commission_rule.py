@@ -221,7 +221,6 @@ class AsmCommissionRule(models.Model):
     referral_mode = fields.Selection(REFERRAL_MODES, string="Mode")
     deal_type = fields.Selection(
         DEAL_TYPES,
-        string="Deal Type",
         help="First deal: the customer is new in the invoice's company (it had no "
         "owner when the order was confirmed). Follow-up: a later deal of a customer "
         "that already has an owner in that company.",

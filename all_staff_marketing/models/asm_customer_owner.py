@@ -47,7 +47,7 @@ class AsmCustomerOwner(models.Model):
         ondelete="restrict",
         check_company=True,
     )
-    referral_mode = fields.Selection(REFERRAL_MODES, string="Referral Mode")
+    referral_mode = fields.Selection(REFERRAL_MODES)
     service_employee_id = fields.Many2one(
         "hr.employee",
         string="Customer Service",
