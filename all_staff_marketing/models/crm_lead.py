@@ -244,7 +244,8 @@ class CrmLead(models.Model):
         if self._asm_is_participant_only():
             # a participant registers a referral, nothing else (see the method)
             vals_list = self._asm_prepare_participant_vals(vals_list)
-            model = self.with_context(self._asm_get_participant_context())
+            # replaces the whole context on purpose: the client's keys are stripped
+            model = self.with_context(self._asm_get_participant_context())  # pylint: disable=context-overridden
         elif self.env.context.get("asm_my_referral") and not all(
             vals.get("referrer_id") for vals in vals_list
         ):

@@ -25,7 +25,7 @@ class AsmAttributionCorrection(models.TransientModel):
     move_id = fields.Many2one("account.move", string="Invoice", readonly=True)
     company_id = fields.Many2one("res.company", required=True, readonly=True)
     referrer_id = fields.Many2one("hr.employee", string="Referrer", check_company=True)
-    referral_mode = fields.Selection(REFERRAL_MODES, string="Referral Mode")
+    referral_mode = fields.Selection(REFERRAL_MODES)
     referral_deal_type = fields.Selection(DEAL_TYPES, string="Deal Type")
     service_employee_id = fields.Many2one(
         "hr.employee", string="Customer Service", check_company=True
@@ -37,7 +37,6 @@ class AsmAttributionCorrection(models.TransientModel):
     referral_exclusion_reason = fields.Char(string="Exclusion Reason")
     asm_landmark = fields.Boolean(string="Landmark Project")
     reason = fields.Char(
-        string="Reason",
         required=True,
         help="Why the attribution is corrected; recorded in the chatter.",
     )
@@ -126,7 +125,8 @@ class AsmAttributionCorrection(models.TransientModel):
             for key, value in self.env.context.items()
             if not key.startswith("default_")
         }
-        return self.with_context(context)._apply_correction()
+        # replaces the whole context on purpose: the defaults are stripped
+        return self.with_context(context)._apply_correction()  # pylint: disable=context-overridden
 
     def _apply_correction(self):
         """Check the right, write and log the correction, then redo the lines."""

@@ -39,7 +39,7 @@ class AsmStatement(models.Model):
         return super().action_mark_paid()
 
     def _check_undo_payment(self):
-        super()._check_undo_payment()
+        res = super()._check_undo_payment()
         by_payslip = self.filtered("payslip_id")
         if by_payslip:
             raise UserError(
@@ -50,6 +50,7 @@ class AsmStatement(models.Model):
                     payslip=by_payslip[0].payslip_id.sudo().display_name,
                 )
             )
+        return res
 
     def _release_from_payslip(self):
         """Unlink from a cancelled, refunded or reset payslip; a paid statement is
