@@ -154,6 +154,63 @@ class TestNetting(FlowCase):
         self.assertEqual(final_line.state, "payable")
         self.assertEqual(self._total(self._lines(down) | final_line), 1000)
 
+    def test_down_payment_earns_under_the_products_rules(self):
+        """Order: works 60,000 (1 %) and design 40,000 (design rule 2 %). The
+        30,000 down payment stands for both: 18,000 x 1 % + 12,000 x 2 % = 180 +
+        240; the final invoice nets 30,000 off both lines: 42,000 x 1 % + 28,000 x
+        2 % = 420 + 560. Total 1,400 = 600 + 800, as if billed at once. Half the
+        down payment refunded in cash takes back 90 + 120."""
+        categ_design = self.env["product.category"].create({"name": "Design"})
+        design = self.env["product.product"].create(
+            {
+                "name": "Design",
+                "type": "service",
+                "categ_id": categ_design.id,
+                "taxes_id": [Command.clear()],
+            }
+        )
+        self.Rule.create(
+            {
+                "name": "Design 2 %",
+                "sequence": 1,
+                "product_categ_id": categ_design.id,
+                "rate": 2,
+            }
+        )
+        order = self._order([(self.product, 1, 60000), (design, 1, 40000)])
+        down = self._invoice_order(
+            order, advance_payment_method="fixed", fixed_amount=30000
+        )
+        self._pay_wizard(down, amount=30000)
+        final = self._invoice_order(order)
+        self._pay_wizard(final, amount=70000)
+        down_lines = self._lines(down)
+        self.assertEqual(
+            [
+                (line.product_id, line.collected_amount, line.amount)
+                for line in down_lines
+            ],
+            [(self.product, 18000, 180), (design, 12000, 240)],
+        )
+        self.assertEqual(len(down_lines.invoice_line_id), 1)
+        final_lines = self._lines(final)
+        self.assertEqual(final_lines.mapped("collected_amount"), [42000, 28000])
+        self.assertEqual(final_lines.mapped("amount"), [420, 560])
+        self.assertEqual(self._total(down_lines | final_lines), 1400)
+        refund = self._invoice(
+            15000,
+            move_type="out_refund",
+            invoice_date=date(2025, 4, 1),
+            due=date(2025, 4, 1),
+            reversed_entry_id=down.id,
+        )
+        self._pay_wizard(refund, pay_date=date(2025, 4, 2), amount=15000)
+        claws = self._lines(down, kind="clawback")
+        self.assertEqual(
+            [(line.product_id, line.amount) for line in claws],
+            [(self.product, -90), (design, -120)],
+        )
+
     def test_fixed_amount_once_per_order(self):
         """Fixed 1,000 per deal, order billed 30,000 + 70,000: 300 + 700 = 1,000,
         not 1,000 per invoice."""
