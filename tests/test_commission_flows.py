@@ -316,6 +316,29 @@ class TestOnlyMoney(FlowCase):
         self.assertEqual(line.paid_ratio, 0.95)
         self.assertEqual((line.collected_amount, line.amount), (95000, 950))
 
+    def test_early_payment_discount_is_not_money(self):
+        """2 % early-payment discount within 10 days: the customer pays 98,000 for
+        100,000, the payment wizard writes 2,000 off: 98,000 x 1 % = 980."""
+        term = self.env["account.payment.term"].create(
+            {
+                "name": "30 days, 2 % within 10 days",
+                "early_discount": True,
+                "discount_percentage": 2,
+                "discount_days": 10,
+                "line_ids": [
+                    Command.create(
+                        {"value": "percent", "value_amount": 100, "nb_days": 30}
+                    )
+                ],
+            }
+        )
+        invoice = self._invoice(100000, due=None, invoice_payment_term_id=term.id)
+        payment = self._pay_wizard(invoice, pay_date=date(2025, 2, 5))
+        self.assertEqual(payment.amount, 98000)
+        self.assertEqual(invoice.payment_state, "paid")
+        line = self._lines(invoice)
+        self.assertEqual((line.paid_ratio, line.amount), (0.98, 980))
+
     def test_one_payment_over_two_invoices_with_write_off(self):
         """One payment of 145,000 for 100,000 + 50,000, 5,000 written off: each
         invoice is paid 145/150 in money: 966.67 + 483.33 = 1,450 = 1 % of 145,000."""
