@@ -167,11 +167,21 @@ class AsmCommissionLine(models.Model):
     paid_ratio = fields.Float(
         string="Paid Part",
         digits=(16, 8),
-        help="Part of the invoice total paid (negative: refunded) by this payment.",
+        help="Part of the invoice total (taxes included, in the invoice currency) "
+        "paid in money by this payment (negative: paid back). Write-offs, "
+        "credit notes and exchange differences are not money.",
     )
     collected_amount = fields.Monetary(
         currency_field="currency_id",
-        help="Untaxed amount of the invoice line collected by this payment.",
+        help="Untaxed amount of the invoice line collected by this payment: the line "
+        "times the paid part, less its share of the invoice's deductions.",
+    )
+    netted_amount = fields.Monetary(
+        string="Deductions Netted",
+        currency_field="currency_id",
+        help="Share of the invoice's negative lines (down-payment deductions, "
+        "discounts, rebates) that reduces this line's collected amount, times the "
+        "paid part.",
     )
     credited_amount = fields.Monetary(
         string="Credited to Quota",
