@@ -5,7 +5,6 @@ untaxed, invoiced, paid in full on its due date (no late deduction) earns 1,000,
 split by the shares. A credit note of 40,000 paid back takes back 40 % of it (-400).
 """
 
-import unittest
 from contextlib import contextmanager
 from datetime import date
 
@@ -321,7 +320,6 @@ class TestAttributionFreeze(CommissionCase):
         self.assertEqual(order.referrer_share, 100.0)
         self.assertFalse(self._lines(invoice, kind="reversal"))
 
-    @unittest.skip("needs asm_line_key_suffix from the engine branch")
     def test_correct_shares_same_people(self):
         """7:3 corrected to 5:5: Rita 700 → 500, Sam 300 → 500 (new keyed lines)."""
         order, invoice = self._invoiced_order(shares=(70, 30, 0))

@@ -30,8 +30,13 @@ class AccountPartialReconcile(models.Model):
         """
         if not self:
             return
-        # system step: whoever reconciles does not manage commission lines
-        engine = self.env["asm.commission.engine"].sudo()
+        # system step: whoever reconciles does not manage commission lines; the
+        # key suffix belongs to the attribution correction, never to a client
+        engine = (
+            self.env["asm.commission.engine"]
+            .sudo()
+            .with_context(asm_line_key_suffix=False)
+        )
         try:
             with self.env.cr.savepoint():
                 getattr(engine, method)(self.ids)
