@@ -26,6 +26,7 @@
         "views/crm_lead_views.xml",
         "views/sale_order_views.xml",
         "views/account_move_views.xml",
+        "views/account_journal_views.xml",
         "views/res_partner_views.xml",
         "views/product_pricelist_views.xml",
         "views/hr_employee_views.xml",

@@ -3,19 +3,27 @@ import math
 from collections import defaultdict, namedtuple
 
 from odoo import api, fields, models
-from odoo.tools import SQL, float_compare, float_is_zero, float_round, split_every
+from odoo.tools import SQL, float_compare, float_round, split_every
 
-#: One side of a reconciliation that matters for commissions.
+from .account_journal import MONEY_JOURNAL_TYPES
+
+#: One side of a reconciliation that moves money for commissions.
 #: kind 'earn': money received on an attributed invoice; 'clawback': money paid back
-#: on a credit note of an attributed invoice (refunded in cash or used elsewhere).
+#: on a credit note of an attributed invoice. ``reconciled``: the reconciled amount on
+#: the invoice (credit note) side, in that document's currency ``side_currency_id``
+#: (``reconciled_company``: in company currency); ``factor``: the part of it that is
+#: money (``money_factor``).
 PartialEvent = namedtuple(
     "PartialEvent",
-    "partial_id amount kind invoice_id payment_move_id pay_date maturity",
+    "partial_id kind invoice_id side_currency_id reconciled reconciled_company factor "
+    "payment_move_id pay_date maturity",
 )
-#: An invoice line as the engine needs it (amounts in company currency).
+#: An invoice line as the engine needs it (amounts in company currency): ``untaxed``
+#: its own untaxed amount (after its own discount), ``net`` its base once the
+#: invoice's negative lines are netted (``net_line_bases``).
 InvoiceLine = namedtuple(
     "InvoiceLine",
-    "id product_id name untaxed cost categ_path product_tmpl_id",
+    "id product_id name untaxed net cost categ_path product_tmpl_id",
 )
 
 
@@ -36,6 +44,55 @@ def split_by_shares(amount, shares, rounding):
     return [sign * part * rounding for part in parts]
 
 
+def allocate(amount, weights, rounding):
+    """Spread ``amount`` over ``weights`` (>= 0) in proportion; the parts add up.
+
+    Largest remainder on the currency's rounding. All weights 0: all parts 0.
+    """
+    total = sum(weights)
+    if total <= 0:
+        return [0.0] * len(weights)
+    return split_by_shares(
+        amount, [100 * weight / total for weight in weights], rounding
+    )
+
+
+def net_line_bases(untaxed, rounding):
+    """Base of each invoice line once the invoice is netted.
+
+    Negative lines (down-payment deductions, discounts, rebates) reduce the positive
+    lines of the same invoice in proportion to them and earn nothing themselves: the
+    bases add up to the invoice's untaxed total. Example: 100,000 and -30,000 ->
+    70,000 and 0.
+    """
+    positive = [max(value, 0.0) for value in untaxed]
+    net_total = sum(untaxed)
+    if net_total <= 0:
+        return [0.0] * len(untaxed)
+    return allocate(net_total, positive, rounding)
+
+
+def money_factor(liquidity, settled):
+    """Part of a counterpart entry that is money, between 0 and 1.
+
+    ``liquidity``: signed total of its bank/cash lines; ``settled``: signed total of
+    its lines on the account it settles invoices with (opposite signs for money
+    received or paid back). A payment of 95,000 that settles 100,000 with a 5,000
+    write-off: 0.95. Money beyond what is settled (written off as income) does not
+    count.
+    """
+    if not settled:
+        return 0.0
+    return min(max(-liquidity / settled, 0.0), 1.0)
+
+
+def paid_fraction(reconciled, factor, total):
+    """Part of a document of ``total`` paid in money by ``reconciled`` x ``factor``."""
+    if total <= 0:
+        return 0.0
+    return min(max(reconciled * factor / total, 0.0), 1.0)
+
+
 class AsmCommissionEngine(models.AbstractModel):
     """Commission lines from money received: payments, refunds, unreconciliations.
 
@@ -46,17 +103,25 @@ class AsmCommissionEngine(models.AbstractModel):
     with ``asm.commission.line._insert_lines`` (unique keys), so every entry point can
     run any number of times.
 
-    Money semantics (DOMAIN §6):
+    Money semantics (DOMAIN §6): the commission is the rule times the money actually
+    received.
 
-    * a payment (or any non-invoice entry, or another invoice's credit note) reconciled
-      with an attributed customer invoice earns for the paid part, pro rata over the
-      invoice lines;
-    * a credit note reconciled with the very invoice it reverses only reduces what is
-      due: nothing was received, nothing is earned or taken back;
-    * money paid back on a credit note of an attributed invoice (refund payment, or the
-      credit used on another invoice) takes back the same part of what was earned on
-      that invoice: refunding half of a paid invoice claws back half;
-    * removing a reconciliation (unreconcile, payment cancelled or reset) reverses the
+    * Money is what reaches a bank or cash account: of an entry of a bank or cash
+      journal reconciled with an attributed invoice, only its liquidity part counts
+      (``money_factor``): a payment of 95,000 settling 100,000 with a 5,000 write-off
+      is 95 % money, an early-payment discount likewise. Entries of journals marked
+      "Counts as Money" (e.g. netting) count in full.
+    * Not money: credit notes of any kind (the reversal of the invoice or a goodwill
+      credit note, reconciled with it or used on another invoice), write-offs,
+      exchange differences, miscellaneous entries (bad debt). They produce no line.
+    * The paid fraction is money / invoice total including taxes, in the invoice's
+      currency: a fully paid foreign-currency invoice earns 100 % whatever the rate
+      did. The base is the untaxed lines in company currency at the invoice's rate.
+    * The invoice is netted before it is pro-rated (``net_line_bases``): negative
+      lines (down-payment deductions, discounts) reduce the positive lines' bases.
+    * Money paid back through a credit note of an attributed invoice (refund
+      payment) takes back the same part of what was earned on that invoice.
+    * Removing a reconciliation (unreconcile, payment cancelled or reset) reverses the
       lines it produced; registering the payment again produces new lines.
     """
 
@@ -173,19 +238,30 @@ class AsmCommissionEngine(models.AbstractModel):
 
     @api.model
     def _read_partial_events(self, partial_ids):
-        """Commission events of reconciliations, as ``PartialEvent`` tuples."""
+        """Commission events of reconciliations, as ``PartialEvent`` tuples.
+
+        Only counterparts that can be money: entries (not invoices or credit notes)
+        of bank and cash journals or of journals marked as money, never the exchange
+        difference journal.
+        """
         if not partial_ids:
             return []
         self.env.flush_all()
         self.env.cr.execute(
             SQL(
                 """
-                SELECT p.id, p.amount,
+                SELECT p.id,
                        CASE WHEN sm.move_type = 'out_invoice' THEN 'earn'
                             ELSE 'clawback' END,
                        CASE WHEN sm.move_type = 'out_invoice' THEN sm.id
                             ELSE sm.reversed_entry_id END,
-                       om.id, ol.date, sl.date_maturity
+                       sm.currency_id,
+                       CASE WHEN sl.id = p.debit_move_id THEN p.debit_amount_currency
+                            ELSE p.credit_amount_currency END,
+                       p.amount,
+                       om.id, ol.date, sl.date_maturity,
+                       ol.account_id, ol.balance,
+                       j.type IN %(money_types)s
                   FROM account_partial_reconcile p
                  CROSS JOIN LATERAL (VALUES (p.debit_move_id, p.credit_move_id),
                                             (p.credit_move_id, p.debit_move_id))
@@ -194,26 +270,110 @@ class AsmCommissionEngine(models.AbstractModel):
                   JOIN account_move sm ON sm.id = sl.move_id
                   JOIN account_move_line ol ON ol.id = side.other_id
                   JOIN account_move om ON om.id = ol.move_id
+                  JOIN account_journal j ON j.id = om.journal_id
                   JOIN res_company c ON c.id = om.company_id
                   LEFT JOIN account_move src ON src.id = sm.reversed_entry_id
                  WHERE p.id = ANY(%(ids)s)
                    AND sl.display_type = 'payment_term'
                    AND sm.state = 'posted'
+                   AND om.move_type = 'entry'
                    AND om.journal_id IS DISTINCT FROM c.currency_exchange_journal_id
+                   AND (j.type IN %(money_types)s OR j.asm_counts_as_money)
                    AND (
-                        (sm.move_type = 'out_invoice'
-                         AND sm.referrer_id IS NOT NULL
-                         AND om.reversed_entry_id IS DISTINCT FROM sm.id)
-                     OR (sm.move_type = 'out_refund'
-                         AND src.referrer_id IS NOT NULL
-                         AND om.id <> src.id)
+                        (sm.move_type = 'out_invoice' AND sm.referrer_id IS NOT NULL)
+                     OR (sm.move_type = 'out_refund' AND src.referrer_id IS NOT NULL)
                    )
                  ORDER BY p.id
                 """,
                 ids=list(partial_ids),
+                money_types=MONEY_JOURNAL_TYPES,
             )
         )
-        return [PartialEvent(*row) for row in self.env.cr.fetchall()]
+        rows = self.env.cr.fetchall()
+        factors = self._get_money_factors(
+            {(row[6], row[9], row[10] > 0) for row in rows if row[11]}
+        )
+        return [
+            PartialEvent(
+                partial_id,
+                kind,
+                invoice_id,
+                currency_id,
+                abs(reconciled),
+                reconciled_company,
+                factors[move_id, account_id, balance > 0] if liquid_journal else 1.0,
+                move_id,
+                pay_date,
+                maturity,
+            )
+            for (
+                partial_id,
+                kind,
+                invoice_id,
+                currency_id,
+                reconciled,
+                reconciled_company,
+                move_id,
+                pay_date,
+                maturity,
+                account_id,
+                balance,
+                liquid_journal,
+            ) in rows
+        ]
+
+    @api.model
+    def _get_money_factors(self, keys):
+        """{(move id, account id, debit?): money factor} of bank and cash entries.
+
+        For each counterpart entry and the side it settles invoices on (account and
+        debit/credit), the part that is money: its liquidity lines (the journal's
+        account, outstanding receipts/payments accounts, bank and cash accounts) over
+        what it settles on that side. One query for all entries.
+        """
+        if not keys:
+            return {}
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT l.move_id, l.account_id, l.balance, l.amount_currency,
+                       l.currency_id,
+                       (l.account_id = j.default_account_id
+                        OR l.account_id = pay.outstanding_account_id
+                        OR a.account_type IN ('asset_cash', 'liability_credit_card')
+                        OR EXISTS (SELECT 1 FROM account_payment_method_line pml
+                                    WHERE pml.journal_id = m.journal_id
+                                      AND pml.payment_account_id = l.account_id))
+                  FROM account_move_line l
+                  JOIN account_move m ON m.id = l.move_id
+                  JOIN account_journal j ON j.id = m.journal_id
+                  JOIN account_account a ON a.id = l.account_id
+                  LEFT JOIN account_payment pay ON pay.id = m.origin_payment_id
+                 WHERE l.move_id = ANY(%(ids)s)
+                """,
+                ids=list({key[0] for key in keys}),
+            )
+        )
+        lines_by_move = defaultdict(list)
+        for move_id, *line in self.env.cr.fetchall():
+            lines_by_move[move_id].append(line)
+        factors = {}
+        for move_id, account_id, debit in keys:
+            lines = lines_by_move[move_id]
+            liquidity = [line for line in lines if line[4]]
+            settled = [
+                line
+                for line in lines
+                if not line[4] and line[0] == account_id and (line[1] > 0) == debit
+            ]
+            # amounts in the entry's own currency when it has one, else company's
+            single = len({line[3] for line in liquidity + settled}) == 1
+            column = 2 if single else 1
+            factors[move_id, account_id, debit] = money_factor(
+                sum(line[column] for line in liquidity),
+                sum(line[column] for line in settled),
+            )
+        return factors
 
     # ------------------------------------------------------------------
     # Facts about invoices (batched, lazily: only what active rules use)
@@ -301,6 +461,31 @@ class AsmCommissionEngine(models.AbstractModel):
         return totals
 
     @api.model
+    def _get_deal_shares(self, invoices, invoice_orders, totals):
+        """{invoice id: deals paid by the invoice} for fixed amounts per deal.
+
+        A fixed amount is earned once per sale order, spread over its invoices: an
+        invoice's share is its untaxed total over its orders' total (a 30,000 down
+        payment of a 100,000 order: 0.3), times the number of its orders. An invoice
+        without an order is one deal.
+        """
+        shares = {}
+        for invoice in invoices:
+            orders = invoice_orders.get(invoice.id)
+            if not orders:
+                shares[invoice.id] = 1.0
+                continue
+            if all(order.currency_id == invoice.currency_id for order in orders):
+                invoiced = invoice.amount_untaxed
+                order_total = sum(orders.mapped("amount_untaxed"))
+            else:
+                invoiced = abs(invoice.amount_untaxed_signed)
+                order_total = totals[invoice.id]
+            part = min(invoiced / order_total, 1.0) if order_total > 0 else 1.0
+            shares[invoice.id] = len(orders) * part
+        return shares
+
+    @api.model
     def _get_landmark_invoice_ids(self, invoices, invoice_orders):
         """Ids of invoices of landmark projects (flag on the invoice or its orders)."""
         landmark_ids = set()
@@ -342,9 +527,63 @@ class AsmCommissionEngine(models.AbstractModel):
     # Earning lines
     # ------------------------------------------------------------------
     @api.model
+    def _read_invoice_lines(self, invoices):
+        """{invoice id: [InvoiceLine]} of the invoices' product lines, netted.
+
+        Amounts in company currency (at the invoice's rate). Negative lines are kept
+        with a net of 0: they only reduce the others (``net_line_bases``).
+        """
+        inv_lines = self.env["account.move.line"].search_fetch(
+            [("move_id", "in", invoices.ids), ("display_type", "=", "product")],
+            ["move_id", "product_id", "name", "balance", "quantity", "asm_unit_cost"],
+            order="move_id, sequence, id",
+        )
+        inv_lines.product_id.fetch(["categ_id", "product_tmpl_id"])
+        inv_lines.product_id.categ_id.fetch(["parent_path"])
+        grouped = defaultdict(list)
+        for inv_line in inv_lines:
+            grouped[inv_line.move_id.id].append(inv_line)
+        result = {}
+        for invoice in invoices:
+            lines = grouped[invoice.id]
+            nets = net_line_bases(
+                [-line.balance for line in lines],
+                invoice.company_id.currency_id.rounding,
+            )
+            result[invoice.id] = [
+                InvoiceLine(
+                    line.id,
+                    line.product_id.id,
+                    line.name or "",
+                    -line.balance,
+                    net,
+                    line.asm_unit_cost * line.quantity,
+                    line.product_id.categ_id.parent_path,
+                    line.product_id.product_tmpl_id.id,
+                )
+                for line, net in zip(lines, nets, strict=True)
+            ]
+        return result
+
+    @api.model
+    def _get_event_ratio(self, event, invoice):
+        """Part of ``invoice`` paid (or paid back) in money by ``event``.
+
+        In the invoice's currency when the reconciled side is in it, so that a fully
+        paid foreign-currency invoice is paid at exactly 100 %.
+        """
+        if event.side_currency_id == invoice.currency_id.id:
+            return paid_fraction(event.reconciled, event.factor, invoice.amount_total)
+        return paid_fraction(
+            event.reconciled_company,
+            event.factor,
+            abs(invoice.amount_total_signed),
+        )
+
+    @api.model
     def _generate_earn_lines(self, events):
-        """Lines for money received on attributed invoices: one per invoice line,
-        beneficiary and payment.
+        """Lines for money received on attributed invoices: one per positive invoice
+        line, beneficiary and payment.
 
         Everything is read in batch first; the loops below only touch plain values.
         """
@@ -359,10 +598,13 @@ class AsmCommissionEngine(models.AbstractModel):
             [
                 "name",
                 "company_id",
+                "currency_id",
                 "commercial_partner_id",
                 "invoice_date",
                 "invoice_user_id",
+                "amount_total",
                 "amount_total_signed",
+                "amount_untaxed",
                 "amount_untaxed_signed",
                 "asm_landmark",
                 "referrer_id",
@@ -380,27 +622,7 @@ class AsmCommissionEngine(models.AbstractModel):
         compiled = rule_model._get_compiled_rules(companies)
         if not compiled:
             return line_model
-        inv_lines = self.env["account.move.line"].search_fetch(
-            [("move_id", "in", invoices.ids), ("display_type", "=", "product")],
-            ["move_id", "product_id", "name", "balance", "quantity", "asm_unit_cost"],
-            order="move_id, sequence, id",
-        )
-        inv_lines.product_id.fetch(["categ_id", "product_tmpl_id"])
-        inv_lines.product_id.categ_id.fetch(["parent_path"])
-        lines_by_invoice = defaultdict(list)
-        for inv_line in inv_lines:
-            product = inv_line.product_id
-            lines_by_invoice[inv_line.move_id.id].append(
-                InvoiceLine(
-                    inv_line.id,
-                    product.id,
-                    inv_line.name or "",
-                    -inv_line.balance,
-                    inv_line.asm_unit_cost * inv_line.quantity,
-                    product.categ_id.parent_path,
-                    product.product_tmpl_id.id,
-                )
-            )
+        lines_by_invoice = self._read_invoice_lines(invoices)
 
         salespeople = self._get_salesperson_employees(invoices)
         beneficiaries = {
@@ -427,13 +649,19 @@ class AsmCommissionEngine(models.AbstractModel):
             if any(rule.multiplier for rule in compiled)
             else {}
         )
-        need_totals = any(rule.tiers for rule in compiled)
+        need_fixed = any(rule.base == "fixed" for rule in compiled)
+        need_totals = need_fixed or any(rule.tiers for rule in compiled)
         need_landmark = any(rule.landmark_uplift for rule in compiled)
         invoice_orders = (
             self._get_invoice_orders(invoices) if need_totals or need_landmark else {}
         )
         totals = (
             self._get_contract_totals(invoices, invoice_orders) if need_totals else {}
+        )
+        deal_shares = (
+            self._get_deal_shares(invoices, invoice_orders, totals)
+            if need_fixed
+            else {}
         )
         landmark_ids = (
             self._get_landmark_invoice_ids(invoices, invoice_orders)
@@ -444,6 +672,7 @@ class AsmCommissionEngine(models.AbstractModel):
         get_deduction = self.env["asm.late.bracket"]._get_deduction
         deal_facts = self._prepare_deal_facts(invoices, compiled)
         below_cost = self.env._("Sold at or below cost")
+        suffix = self.env.context.get("asm_line_key_suffix") or ""
 
         # per invoice: plain values, beneficiaries and the rule of each line x
         # beneficiary (first matching rule; cached by what rules look at)
@@ -466,6 +695,8 @@ class AsmCommissionEngine(models.AbstractModel):
                     )
                 )
             for line in lines_by_invoice[invoice.id]:
+                if line.untaxed <= 0:
+                    continue  # netted into the positive lines
                 facts["categ_path"] = line.categ_path
                 facts["product_tmpl_id"] = line.product_tmpl_id
                 for index, (emp_id, role, _share, _reason) in enumerate(bens):
@@ -489,11 +720,7 @@ class AsmCommissionEngine(models.AbstractModel):
                 or self.env._("no reward on this order"),
             )
             inv_info[invoice.id] = (
-                invoice.name,
-                invoice.company_id.id,
-                invoice.commercial_partner_id.id,
-                invoice.company_id.currency_id.rounding,
-                abs(invoice.amount_total_signed),
+                invoice,
                 excluded,
                 invoice.id in landmark_ids,
                 schedules[invoice.company_id.id],
@@ -504,27 +731,27 @@ class AsmCommissionEngine(models.AbstractModel):
 
         vals_list = []
         for event in events:
-            (
-                inv_name,
-                company_id,
-                partner_id,
-                rounding,
-                total,
-                excluded,
-                landmark,
-                schedule,
-                contract_total,
-                bens,
-            ) = inv_info[event.invoice_id]
-            if float_is_zero(total, precision_rounding=rounding):
+            invoice, excluded, landmark, schedule, contract_total, bens = inv_info[
+                event.invoice_id
+            ]
+            rounding = invoice.company_id.currency_id.rounding
+            ratio = self._get_event_ratio(event, invoice)
+            if not ratio:
                 continue
-            ratio = min(event.amount / total, 1.0)
             days_late = 0
             if event.maturity and event.pay_date:
                 days_late = max((event.pay_date - event.maturity).days, 0)
             deduction = get_deduction(schedule, days_late)
-            for line in lines_by_invoice[event.invoice_id]:
-                collected = float_round(
+            lines = [line for line in lines_by_invoice[invoice.id] if line.untaxed > 0]
+            collected_parts = allocate(
+                float_round(
+                    sum(line.net for line in lines) * ratio, precision_rounding=rounding
+                ),
+                [line.net for line in lines],
+                rounding,
+            )
+            for line, collected in zip(lines, collected_parts, strict=True):
+                netted = collected - float_round(
                     line.untaxed * ratio, precision_rounding=rounding
                 )
                 line_reason = excluded or (
@@ -541,10 +768,12 @@ class AsmCommissionEngine(models.AbstractModel):
                     if rule.base == "collected":
                         base = collected
                     elif rule.base == "margin":
-                        base = (line.untaxed - line.cost) * ratio
+                        base = max(line.net - line.cost, 0.0) * ratio
                     else:
-                        weight = fixed_weights[event.invoice_id, rule.id, line.id]
-                        base = rule.fixed_amount * weight * ratio
+                        weight = fixed_weights[invoice.id, rule.id, line.id]
+                        base = (
+                            rule.fixed_amount * deal_shares[invoice.id] * weight * ratio
+                        )
                     base = float_round(base, precision_rounding=rounding)
                     if rule.base == "fixed":
                         rate, tier_label = 100.0, False
@@ -582,23 +811,24 @@ class AsmCommissionEngine(models.AbstractModel):
                             state, reason = positive if net > 0 else other
                         vals_list.append(
                             {
-                                "name": f"{inv_name}: {line.name}"[:200],
+                                "name": f"{invoice.name}: {line.name}"[:200],
                                 "kind": "earn",
                                 "key": f"earn/p{event.partial_id}/l{line.id}"
-                                f"/e{emp_id}/{role}",
-                                "company_id": company_id,
+                                f"/e{emp_id}/{role}{suffix}",
+                                "company_id": invoice.company_id.id,
                                 "employee_id": emp_id,
                                 "department_id": dept_id,
                                 "date": event.pay_date,
                                 "role": role,
-                                "partner_id": partner_id,
-                                "invoice_id": event.invoice_id,
+                                "partner_id": invoice.commercial_partner_id.id,
+                                "invoice_id": invoice.id,
                                 "invoice_line_id": line.id,
                                 "product_id": line.product_id,
                                 "payment_move_id": event.payment_move_id,
                                 "partial_id": event.partial_id,
                                 "rule_id": rule.id,
                                 "paid_ratio": ratio,
+                                "netted_amount": netted,
                                 "collected_amount": collected,
                                 "credited_amount": float_round(
                                     collected * share / 100,
@@ -622,8 +852,8 @@ class AsmCommissionEngine(models.AbstractModel):
 
     @api.model
     def _get_fixed_weights(self, lines_by_invoice, chosen):
-        """{(invoice id, rule id, line id): weight} spreading a fixed amount per deal
-        over the invoice lines its rule matched, by untaxed amount."""
+        """{(invoice id, rule id, line id): weight} spreading an invoice's part of a
+        fixed amount per deal over the invoice lines its rule matched, by net base."""
         matched = defaultdict(set)
         for (line_id, _index), rule in chosen.items():
             if rule.base == "fixed":
@@ -634,10 +864,10 @@ class AsmCommissionEngine(models.AbstractModel):
         for invoice_id, inv_lines in lines_by_invoice.items():
             for rule_id, line_ids in matched.items():
                 lines = [line for line in inv_lines if line.id in line_ids]
-                total = sum(line.untaxed for line in lines)
+                total = sum(line.net for line in lines)
                 for line in lines:
                     weights[invoice_id, rule_id, line.id] = (
-                        line.untaxed / total if total else 1 / len(lines)
+                        line.net / total if total else 1 / len(lines)
                     )
         return weights
 
@@ -662,6 +892,8 @@ class AsmCommissionEngine(models.AbstractModel):
                 SELECT invoice_id, invoice_line_id, employee_id, role,
                        COALESCE(SUM(amount) FILTER (WHERE state != 'void'), 0),
                        SUM(paid_ratio),
+                       COALESCE(SUM(collected_amount), 0),
+                       COALESCE(SUM(netted_amount), 0),
                        BOOL_AND(state = 'on_hold')
                            FILTER (WHERE state != 'void' AND amount != 0),
                        MAX(id)
@@ -692,7 +924,6 @@ class AsmCommissionEngine(models.AbstractModel):
             ]
         )
         lasts.employee_id.fetch(["department_id"])
-        lasts.invoice_line_id.fetch(["balance"])
         last_by_id = {line.id: line for line in lasts}  # iterating keeps prefetching
         payment_names = {
             move.id: move.name
@@ -701,7 +932,18 @@ class AsmCommissionEngine(models.AbstractModel):
             )
         }
         groups = defaultdict(list)
-        for inv_id, line_id, emp_id, role, earned, paid, held, last_id in rows:
+        for (
+            inv_id,
+            line_id,
+            emp_id,
+            role,
+            earned,
+            paid,
+            collected,
+            netted,
+            held,
+            last_id,
+        ) in rows:
             groups[inv_id].append(
                 {
                     "line_id": line_id,
@@ -709,18 +951,20 @@ class AsmCommissionEngine(models.AbstractModel):
                     "role": role,
                     "earned": float(earned),
                     "paid": paid or 0.0,
+                    "collected": float(collected),
+                    "netted": float(netted),
                     "held": bool(held),
                     "last": last_by_id[last_id],
                 }
             )
+        suffix = self.env.context.get("asm_line_key_suffix") or ""
         vals_list = []
         for event in events:
             invoice = invoices.browse(event.invoice_id)
             currency = invoice.company_id.currency_id
-            total = abs(invoice.amount_total_signed)
-            if currency.is_zero(total):
+            back = self._get_event_ratio(event, invoice)
+            if not back:
                 continue
-            back = event.amount / total
             for group in groups[invoice.id]:
                 if group["paid"] <= 1e-9:
                     continue
@@ -728,10 +972,12 @@ class AsmCommissionEngine(models.AbstractModel):
                 ratio = part * group["paid"]
                 amount = -currency.round(group["earned"] * part)
                 last = group["last"]
-                untaxed = -last.invoice_line_id.balance
-                collected = -currency.round(untaxed * ratio)
+                collected = -currency.round(group["collected"] * part)
+                netted = -currency.round(group["netted"] * part)
                 group["earned"] += amount
                 group["paid"] -= ratio
+                group["collected"] += collected
+                group["netted"] += netted
                 vals_list.append(
                     {
                         "name": self.env._(
@@ -741,7 +987,7 @@ class AsmCommissionEngine(models.AbstractModel):
                         )[:200],
                         "kind": "clawback",
                         "key": f"claw/p{event.partial_id}/l{group['line_id']}"
-                        f"/e{group['employee_id']}/{group['role']}",
+                        f"/e{group['employee_id']}/{group['role']}{suffix}",
                         "company_id": invoice.company_id.id,
                         "employee_id": group["employee_id"],
                         "department_id": last.employee_id.department_id.id,
@@ -755,6 +1001,7 @@ class AsmCommissionEngine(models.AbstractModel):
                         "partial_id": event.partial_id,
                         "rule_id": last.rule_id.id,
                         "paid_ratio": -ratio,
+                        "netted_amount": netted,
                         "collected_amount": collected,
                         "credited_amount": currency.round(collected * last.share / 100),
                         "base_amount": collected,
@@ -818,6 +1065,7 @@ class AsmCommissionEngine(models.AbstractModel):
                     "rule_id": line.rule_id.id,
                     "lead_id": line.lead_id.id,
                     "paid_ratio": -line.paid_ratio,
+                    "netted_amount": -line.netted_amount,
                     "collected_amount": -line.collected_amount,
                     "credited_amount": -line.credited_amount,
                     "base_amount": -line.base_amount,

@@ -139,7 +139,15 @@ class AsmCommissionLine(models.Model):
     )
     collected_amount = fields.Monetary(
         currency_field="currency_id",
-        help="Untaxed amount of the invoice line collected by this payment.",
+        help="Untaxed amount of the invoice line collected by this payment: the line "
+        "times the paid part, less its share of the invoice's deductions.",
+    )
+    netted_amount = fields.Monetary(
+        string="Deductions Netted",
+        currency_field="currency_id",
+        help="Share of the invoice's negative lines (down-payment deductions, "
+        "discounts, rebates) that reduces this line's collected amount, times the "
+        "paid part.",
     )
     credited_amount = fields.Monetary(
         string="Credited to Quota",
