@@ -9,7 +9,8 @@ net of money paid back. The expected amount is computed here, from the operation
 Reproduce a run:
 ``ASM_FUZZ_SEED=<seed> make test ARGS="tests/test_commission_fuzz.py"``; one scenario
 only: add ``ASM_FUZZ_ONLY=<index>``. ``ASM_FUZZ_SCENARIOS`` sets how many scenarios run
-(default 200).
+(default 200); ``ASM_FUZZ_VERBOSE=1`` prints every scenario and what each operation
+did; ``ASM_FUZZ_EXCLUDE=kind,feature`` leaves operation kinds or features out.
 
 Rounding: the engine rounds each line (per payment, invoice line and beneficiary) to the
 cent, the oracle does not round at all. The exact-cent invariant is therefore not
@@ -36,8 +37,6 @@ _logger = logging.getLogger(__name__)
 
 #: The rule of the fixture (CommissionCase): 1 % of the collected untaxed amount.
 RULE_RATE = 1.0
-#: Shares of a first deal (DOMAIN §5): referrer 70, salesperson 30.
-SHARES = {"referrer": 70.0, "salesperson": 30.0}
 #: Late brackets of the fixture (DOMAIN §6), longest delay first: (more than, -%).
 LATE_BRACKETS = ((180, 100.0), (60, 50.0), (30, 20.0))
 TAX_PCT = 13.0
@@ -58,21 +57,41 @@ FOREIGN_RATES = (
 )
 #: Operation kinds and their weights in a drawn sequence.
 OP_WEIGHTS = {
-    "pay": 32,  # partial or full payment, early / on time / late, bank or cash
-    "writeoff": 8,  # part paid, the rest written off (not money)
-    "goodwill": 8,  # credit note set against the invoice (not money)
-    "refund": 12,  # credit note, the part not set against the invoice paid in cash
+    "pay": 30,  # partial, full or over-payment; early / on time / late; bank or cash
+    "pay_epd": 5,  # paid within the early-discount days: the discount is not money
+    "writeoff": 7,  # part paid, the rest written off (not money)
+    "baddebt": 4,  # the residual written off by a miscellaneous entry (not money)
+    "goodwill": 7,  # credit note set against the invoice (not money)
+    "credit_other": 4,  # a credit note without origin used on the invoice (not money)
+    "refund": 11,  # credit note, the part not set against the invoice paid in cash
     "unreconcile": 10,  # a payment unreconciled (stays as outstanding credit)
-    "cancel": 8,  # a payment reset to draft and cancelled
-    "redraft": 7,  # the invoice reset to draft and posted again
-    "reapply": 15,  # an outstanding payment reconciled again (re-payment)
+    "cancel": 7,  # a payment reset to draft and cancelled
+    "redraft": 6,  # the invoice reset to draft and posted again
+    "reapply": 18,  # an outstanding payment reconciled again (re-payment)
 }
 #: Scenario features besides the operations (each can be excluded like an operation).
-FEATURES = ("foreign_currency", "negative_lines", "tax")
+FEATURES = (
+    "foreign_currency",
+    "negative_lines",
+    "line_discounts",
+    "tax",
+    "early_discount",
+    "instalments",
+    "service_share",
+)
 #: Operation kinds or features left out of the drawn scenarios because of an engine
 #: bug that is not fixed yet (see /work/helpers/FUZZ_FINDINGS.md). Empty: everything
 #: is fuzzed. ``ASM_FUZZ_EXCLUDE=kind,feature`` excludes more for one run.
 EXCLUDED = frozenset()
+#: Payment terms of the drawn invoices.
+TERMS = {
+    "plain": f"due after {TERM_DAYS} days",
+    "early_discount": f"2 % early discount within 10 days, net {TERM_DAYS} days",
+    "instalments": f"50 % after {TERM_DAYS} days, 50 % after {TERM_DAYS + 30} days",
+}
+#: Shares (referrer, salesperson, service) drawn per scenario (DOMAIN §5).
+SHARE_SPLITS = ((70.0, 30.0, 0.0), (100.0, 0.0, 0.0), (10.0, 80.0, 10.0))
+ROLES = ("referrer", "salesperson", "service")
 
 
 class ScenarioFailure(Exception):
@@ -94,53 +113,84 @@ def _draw_fraction(rng):
     return 1.0 if rng.random() < 0.3 else round(rng.uniform(0.05, 0.9), 2)
 
 
+def _draw_op(rng, kind, n_invoices):
+    inv = rng.randrange(n_invoices)
+    if kind == "pay":
+        frac = _draw_fraction(rng)
+        if rng.random() < 0.1:  # over-payment: the rest stays as outstanding credit
+            frac = round(rng.uniform(1.05, 1.6), 2)
+        in_company_currency = rng.random() < 0.25
+        cash = rng.random() < 0.3
+        return (kind, inv, frac, _draw_days(rng), cash, in_company_currency)
+    if kind == "pay_epd":
+        return (kind, inv, rng.randint(0, 10), rng.random() < 0.3)
+    if kind == "writeoff":
+        return (kind, inv, round(rng.uniform(0.5, 0.99), 2), _draw_days(rng))
+    if kind == "baddebt":
+        return (kind, inv)
+    if kind in ("goodwill", "credit_other"):
+        return (kind, inv, round(rng.uniform(0.05, 0.6), 2), _draw_days(rng))
+    if kind == "refund":
+        frac = round(rng.uniform(0.05, 0.8), 2)
+        return (kind, inv, frac, _draw_fraction(rng), _draw_days(rng))
+    if kind in ("unreconcile", "cancel"):
+        return (kind, rng.randrange(8))
+    if kind == "redraft":
+        return (kind, inv)
+    return (kind, rng.randrange(8), inv)  # reapply
+
+
 def draw_scenario(rng, excluded=EXCLUDED):
-    """A scenario: 1-2 invoices (currency, lines, tax) and 1-7 operations.
+    """A scenario: shares, 1-2 invoices (currency, lines, tax, terms), 1-7 operations.
 
     Exclusions are applied after drawing, so a seed draws the same scenario whatever
     is excluded (minus the excluded parts).
     """
     invoices = []
     for _index in range(1 if rng.random() < 0.75 else 2):
-        lines = [round(rng.uniform(300, 40000), 2) for _ in range(rng.randint(1, 3))]
+        lines = [
+            (
+                round(rng.uniform(300, 40000), 2),
+                rng.choice((5.0, 12.5, 30.0)) if rng.random() < 0.2 else 0.0,
+            )
+            for _line in range(rng.randint(1, 3))
+        ]
         if rng.random() < 0.3:  # down payment / rebate deducted on the invoice
-            lines.append(-round(sum(lines) * rng.uniform(0.1, 0.5), 2))
-        invoices.append({"lines": lines, "tax": rng.random() < 0.5})
+            net = sum(price * (1 - disc / 100) for price, disc in lines)
+            lines.append((-round(net * rng.uniform(0.1, 0.5), 2), 0.0))
+        invoices.append(
+            {
+                "lines": lines,
+                "tax": rng.random() < 0.5,
+                "terms": rng.choices(list(TERMS), (60, 20, 20))[0],
+            }
+        )
     kinds = list(OP_WEIGHTS)
     weights = list(OP_WEIGHTS.values())
     ops = []
     for position in range(rng.randint(1, 7)):
-        kind = "pay" if position == 0 else rng.choices(kinds, weights)[0]
-        inv = rng.randrange(len(invoices))
-        if kind == "pay":
-            op = (kind, inv, _draw_fraction(rng), _draw_days(rng), rng.random() < 0.3)
-        elif kind == "writeoff":
-            op = (kind, inv, round(rng.uniform(0.5, 0.99), 2), _draw_days(rng))
-        elif kind == "goodwill":
-            op = (kind, inv, round(rng.uniform(0.05, 0.6), 2), _draw_days(rng))
-        elif kind == "refund":
-            op = (
-                kind,
-                inv,
-                round(rng.uniform(0.05, 0.8), 2),
-                _draw_fraction(rng),
-                _draw_days(rng),
-            )
-        elif kind in ("unreconcile", "cancel"):
-            op = (kind, rng.randrange(8))
-        elif kind == "redraft":
-            op = (kind, inv)
-        else:  # reapply
-            op = (kind, rng.randrange(8), inv)
-        ops.append(op)
+        kind = rng.choices(kinds, weights)[0]
+        if position == 0:
+            kind = "pay_epd" if rng.random() < 0.15 else "pay"
+        ops.append(_draw_op(rng, kind, len(invoices)))
+        if kind in ("unreconcile", "redraft") and rng.random() < 0.5:
+            ops.append(_draw_op(rng, "reapply", len(invoices)))
     foreign = rng.random() < 0.35
+    split = rng.choice(SHARE_SPLITS)
+    if "service_share" in excluded and split[2]:
+        split = SHARE_SPLITS[0]
     for inv in invoices:
         if "negative_lines" in excluded:
-            inv["lines"] = [price for price in inv["lines"] if price > 0]
+            inv["lines"] = [line for line in inv["lines"] if line[0] > 0]
+        if "line_discounts" in excluded:
+            inv["lines"] = [(price, 0.0) for price, _disc in inv["lines"]]
         if "tax" in excluded:
             inv["tax"] = False
+        if inv["terms"] in excluded:
+            inv["terms"] = "plain"
     return {
         "foreign": foreign and "foreign_currency" not in excluded,
+        "shares": dict(zip(ROLES, split, strict=True)),
         "invoices": invoices,
         "ops": [op for op in ops if op[0] not in excluded] or [ops[0]],
     }
@@ -155,12 +205,20 @@ def shrink_candidates(scenario):
         yield {**scenario, "invoices": invoices[:position] + invoices[position + 1 :]}
     if scenario["foreign"]:
         yield {**scenario, "foreign": False}
+    if scenario["shares"]["service"]:
+        yield {**scenario, "shares": dict(zip(ROLES, SHARE_SPLITS[0], strict=True))}
     for position, inv in enumerate(invoices):
         variants = [{**inv, "tax": False}] if inv["tax"] else []
+        if inv["terms"] != "plain":
+            variants.append({**inv, "terms": "plain"})
         for drop in range(len(inv["lines"]) if len(inv["lines"]) > 1 else 0):
             lines = inv["lines"][:drop] + inv["lines"][drop + 1 :]
-            if sum(lines) > 100:
+            if sum(price for price, _disc in lines) > 100:
                 variants.append({**inv, "lines": lines})
+        if any(disc for _price, disc in inv["lines"]):
+            variants.append(
+                {**inv, "lines": [(price, 0.0) for price, _disc in inv["lines"]]}
+            )
         for variant in variants:
             yield {
                 **scenario,
@@ -171,18 +229,42 @@ def shrink_candidates(scenario):
 def describe_op(op):
     kind, args = op[0], op[1:]
     if kind == "pay":
-        inv, frac, days, cash = args
-        what = "the residual" if frac >= 1 else f"{frac:.0%} of the residual"
-        return f"pay(inv#{inv}, {what}, due{days:+d}d, {'cash' if cash else 'bank'})"
+        inv, frac, days, cash, in_company_currency = args
+        what = (
+            "the residual"
+            if frac == 1
+            else f"{frac:.0%} of the residual" + (" (over-payment)" if frac > 1 else "")
+        )
+        how = ("cash" if cash else "bank") + (
+            ", in company currency" if in_company_currency else ""
+        )
+        return f"pay(inv#{inv}, {what}, due{days:+d}d, {how})"
+    if kind == "pay_epd":
+        first = ", 40 % paid first" if args[2] else ""
+        return (
+            f"pay_within_early_discount_days(inv#{args[0]}, invoice "
+            f"date+{args[1]}d{first})"
+        )
     if kind == "writeoff":
         inv, frac, days = args
         return (
             f"writeoff(inv#{inv}, pay {frac:.0%} of the residual, write the rest "
             f"off, due{days:+d}d)"
         )
+    if kind == "baddebt":
+        return f"bad_debt_misc_entry(inv#{args[0]}, the residual)"
     if kind == "goodwill":
         inv, frac, days = args
-        return f"goodwill_credit_note(inv#{inv}, {frac:.0%} of untaxed, due{days:+d}d)"
+        return (
+            f"goodwill_credit_note(inv#{inv}, {frac:.0%} of untaxed, set against "
+            f"it, due{days:+d}d)"
+        )
+    if kind == "credit_other":
+        inv, frac, days = args
+        return (
+            f"credit_note_without_origin(used on inv#{inv}, {frac:.0%} of its "
+            f"untaxed, due{days:+d}d)"
+        )
     if kind == "refund":
         inv, frac, pay_frac, days = args
         return (
@@ -198,10 +280,18 @@ def describe_op(op):
 
 def describe_scenario(scenario):
     currency = "foreign currency" if scenario["foreign"] else "company currency"
-    rows = [f"  {currency}"]
+    shares = ", ".join(
+        f"{role} {share:g} %" for role, share in scenario["shares"].items()
+    )
+    rows = [f"  {currency}; shares {shares}"]
     for index, inv in enumerate(scenario["invoices"]):
         tax = f"{TAX_PCT:g} % tax" if inv["tax"] else "no tax"
-        rows.append(f"  invoice #{index}: lines {inv['lines']}, {tax}")
+        lines = ", ".join(
+            f"{price}" + (f" -{disc:g} %" if disc else "")
+            for price, disc in inv["lines"]
+        )
+        terms = TERMS[inv["terms"]]
+        rows.append(f"  invoice #{index}: lines [{lines}], {tax}, {terms}")
     for number, op in enumerate(scenario["ops"], 1):
         rows.append(f"  {number}. {describe_op(op)}")
     return "\n".join(rows)
@@ -233,22 +323,22 @@ class Oracle:
     exactly what it earned (a reversal), clawbacks take back the same part of what
     was earned (net) as the part of the received money that is paid back."""
 
+    shares: dict  # role -> share (%)
     bases: list = field(default_factory=list)  # untaxed, company currency
     totals: list = field(default_factory=list)  # total incl. tax, invoice currency
-    dues: list = field(default_factory=list)
     entries: list = field(default_factory=list)
 
-    def add_invoice(self, base, total, due):
+    def add_invoice(self, base, total):
         self.bases.append(base)
         self.totals.append(total)
-        self.dues.append(due)
 
-    def earn(self, payment, invoice, money, pay_date):
+    def earn(self, payment, invoice, money, pay_date, due):
+        """Money received on the instalment of ``invoice`` due on ``due``."""
         fraction = money / self.totals[invoice]
-        kept = 1 - late_deduction((pay_date - self.dues[invoice]).days) / 100
+        kept = 1 - late_deduction((pay_date - due).days) / 100
         amounts = {
             role: self.bases[invoice] * RULE_RATE / 100 * share / 100 * fraction * kept
-            for role, share in SHARES.items()
+            for role, share in self.shares.items()
         }
         self.entries.append(Entry(payment, invoice, fraction, amounts))
 
@@ -259,7 +349,8 @@ class Oracle:
             return
         part = min(money / self.totals[invoice] / received, 1.0)
         amounts = {
-            role: -part * sum(entry.amounts[role] for entry in mine) for role in SHARES
+            role: -part * sum(entry.amounts[role] for entry in mine)
+            for role in self.shares
         }
         self.entries.append(Entry(payment, invoice, -part * received, amounts))
 
@@ -272,7 +363,8 @@ class Oracle:
 
     def expected(self):
         return {
-            role: sum(entry.amounts[role] for entry in self.entries) for role in SHARES
+            role: sum(entry.amounts[role] for entry in self.entries)
+            for role in self.shares
         }
 
 
@@ -285,20 +377,26 @@ class Payment:
     inbound: bool
     invoice: int
     pay_date: date
-    money: float  # money moved, invoice currency
-    face: float  # amount of its receivable line (money + write-off)
+    money: float  # money moved, in the payment's currency
+    face: float  # amount of its receivable line (money + write-off or discount)
     credit_note: object = None
     applied: set = field(default_factory=set)
     live: bool = True
 
 
 class ScenarioRunner:
+    """Runs a scenario's operations on Odoo and tells the oracle what money moved.
+
+    The oracle only learns facts the test decides or reads from the accounting
+    (amounts paid, residuals, dates), never anything from commission lines.
+    """
+
     def __init__(self, case, scenario):
         self.case = case
         self.env = case.fenv
         self.scenario = scenario
         self.currency = case.foreign if scenario["foreign"] else case.currency
-        self.oracle = Oracle()
+        self.oracle = Oracle(shares=scenario["shares"])
         self.invoices = []
         self.payments = []
         self.notes = []
@@ -306,6 +404,9 @@ class ScenarioRunner:
     # helpers ---------------------------------------------------------
     def _round(self, amount):
         return self.currency.round(amount)
+
+    def _same(self, amount, other):
+        return self.currency.compare_amounts(amount, other) == 0
 
     def _check(self, condition, message):
         if not condition:
@@ -316,85 +417,130 @@ class ScenarioRunner:
             lambda line: line.account_id.account_type == "asset_receivable"
         )
 
-    def _register(self, move, amount, pay_date, journal, writeoff=False):
-        vals = {"amount": amount, "payment_date": pay_date, "journal_id": journal.id}
-        if writeoff:
-            vals.update(
-                payment_difference_handling="reconcile",
-                writeoff_account_id=self.case.writeoff_account.id,
-                writeoff_label="Write-off",
-            )
-        wizard = (
+    def _index(self, inv):
+        return inv % len(self.invoices)
+
+    def _date(self, invoice, days):
+        return max(
+            invoice.invoice_date, invoice.invoice_date_due + timedelta(days=days)
+        )
+
+    def _wizard(self, move, vals):
+        return (
             self.env["account.payment.register"]
             .with_context(active_model="account.move", active_ids=move.ids)
             .create(vals)
         )
-        return wizard._create_payments()
 
     def _taxes(self, with_tax):
         return [Command.set(self.case.tax13.ids if with_tax else [])]
 
+    def _open_lines(self, move):
+        """{receivable line id: (open amount, due date)} of a document."""
+        return {
+            line.id: (abs(line.amount_residual_currency), line.date_maturity)
+            for line in self._receivable(move)
+        }
+
+    def _settle(self, number, index, move, before, factor, pay_date):
+        """Tell the oracle what a payment settled on ``move`` since ``before``.
+
+        Per instalment (receivable line): the settled amount times ``factor`` (the
+        part of the payment that is money) earns, late by its own due date; on a
+        credit note it is money paid back. Returns the amount settled.
+        """
+        after = self._open_lines(move)
+        settled = 0.0
+        for line_id, (open_before, due) in sorted(
+            before.items(), key=lambda item: item[1][1]
+        ):
+            amount = self._round(open_before - after.get(line_id, (open_before,))[0])
+            if amount <= 0:
+                continue
+            settled += amount
+            if move.move_type == "out_invoice":
+                self.oracle.earn(number, index, amount * factor, pay_date, due)
+            else:
+                self.oracle.claw(number, index, amount * factor)
+        return self._round(settled)
+
+    def _add_payment(self, payment, index, **values):
+        self.payments.append(Payment(payment, invoice=index, **values))
+        return len(self.payments) - 1
+
     def _create_invoices(self):
         case = self.case
+        shares = self.scenario["shares"]
         vals_list = []
         for index, spec in enumerate(self.scenario["invoices"]):
             invoice_date = FIRST_INVOICE_DATE + timedelta(days=7 * index)
-            vals_list.append(
-                {
-                    "move_type": "out_invoice",
-                    "partner_id": case.customer.id,
-                    "currency_id": self.currency.id,
-                    "invoice_date": invoice_date,
-                    "invoice_date_due": invoice_date + timedelta(days=TERM_DAYS),
-                    "invoice_user_id": case.user_seller.id,
-                    "referrer_id": case.referrer.id,
-                    "referral_mode": "handoff",
-                    "referral_deal_type": "first",
-                    "service_employee_id": False,
-                    "referrer_share": SHARES["referrer"],
-                    "salesperson_share": SHARES["salesperson"],
-                    "service_share": 0,
-                    "invoice_line_ids": [
-                        Command.create(
-                            {
-                                "product_id": case.product.id,
-                                "quantity": 1,
-                                "price_unit": price,
-                                "tax_ids": self._taxes(spec["tax"]),
-                            }
-                        )
-                        for price in spec["lines"]
-                    ],
-                }
-            )
+            vals = {
+                "move_type": "out_invoice",
+                "partner_id": case.customer.id,
+                "currency_id": self.currency.id,
+                "invoice_date": invoice_date,
+                "invoice_user_id": case.user_seller.id,
+                "referrer_id": case.referrer.id,
+                "referral_mode": "handoff",
+                "referral_deal_type": "first",
+                "service_employee_id": case.service.id,
+                "referrer_share": shares["referrer"],
+                "salesperson_share": shares["salesperson"],
+                "service_share": shares["service"],
+                "invoice_line_ids": [
+                    Command.create(
+                        {
+                            "product_id": case.product.id,
+                            "quantity": 1,
+                            "price_unit": price,
+                            "discount": disc,
+                            "tax_ids": self._taxes(spec["tax"]),
+                        }
+                    )
+                    for price, disc in spec["lines"]
+                ],
+            }
+            if spec["terms"] == "plain":
+                vals["invoice_date_due"] = invoice_date + timedelta(days=TERM_DAYS)
+            else:
+                vals["invoice_payment_term_id"] = case.terms[spec["terms"]].id
+            vals_list.append(vals)
         moves = self.env["account.move"].create(vals_list)
         moves.action_post()
-        for spec, move in zip(self.scenario["invoices"], moves, strict=True):
-            untaxed = round(sum(spec["lines"]), 2)
+        for index, (spec, move) in enumerate(
+            zip(self.scenario["invoices"], moves, strict=True)
+        ):
+            subtotals = [
+                self._round(price * (1 - disc / 100)) for price, disc in spec["lines"]
+            ]
+            untaxed = self._round(sum(subtotals))
             tax = (
-                sum(self._round(price * TAX_PCT / 100) for price in spec["lines"])
+                sum(self._round(sub * TAX_PCT / 100) for sub in subtotals)
                 if spec["tax"]
                 else 0.0
             )
             total = self._round(untaxed + tax)
+            due = FIRST_INVOICE_DATE + timedelta(
+                days=7 * index
+                + TERM_DAYS
+                + (30 if spec["terms"] == "instalments" else 0)
+            )
             self._check(
-                self.currency.compare_amounts(move.amount_untaxed, untaxed) == 0
-                and self.currency.compare_amounts(move.amount_total, total) == 0,
-                f"invoice totals {move.amount_untaxed}/{move.amount_total}, "
-                f"expected {untaxed}/{total}",
+                self._same(move.amount_untaxed, untaxed)
+                and self._same(move.amount_total, total)
+                and move.invoice_date_due == due,
+                f"invoice {move.amount_untaxed}/{move.amount_total} due "
+                f"{move.invoice_date_due}, expected {untaxed}/{total} due {due}",
             )
-            self.oracle.add_invoice(
-                move.amount_untaxed_signed, total, move.invoice_date_due
-            )
+            # the base in company currency is the accounting's (invoice rate)
+            self.oracle.add_invoice(move.amount_untaxed_signed, total)
             self.invoices.append(move)
 
-    def _credit_note(self, index, fraction, days):
+    def _credit_note(self, index, fraction, days, origin=True):
         invoice = self.invoices[index]
         spec = self.scenario["invoices"][index]
-        untaxed = self._round(max(sum(spec["lines"]), 1.0) * fraction)
-        refund_date = max(
-            invoice.invoice_date, invoice.invoice_date_due + timedelta(days=days)
-        )
+        net = sum(price * (1 - disc / 100) for price, disc in spec["lines"])
+        refund_date = self._date(invoice, days)
         credit_note = self.env["account.move"].create(
             {
                 "move_type": "out_refund",
@@ -402,113 +548,242 @@ class ScenarioRunner:
                 "currency_id": self.currency.id,
                 "invoice_date": refund_date,
                 "invoice_date_due": refund_date,
-                "reversed_entry_id": invoice.id,
+                "reversed_entry_id": invoice.id if origin else False,
                 "invoice_line_ids": [
                     Command.create(
                         {
                             "product_id": self.case.product.id,
                             "quantity": 1,
-                            "price_unit": untaxed,
+                            "price_unit": self._round(max(net, 1.0) * fraction),
                             "tax_ids": self._taxes(spec["tax"]),
                         }
                     )
                 ],
             }
         )
-        credit_note.action_post()
+        credit_note.action_post()  # with an origin, Odoo sets it against its residual
         return credit_note, refund_date
 
     # operations ------------------------------------------------------
-    def op_pay(self, inv, frac, days, cash):
-        index = inv % len(self.invoices)
+    def op_pay(self, inv, frac, days, cash, in_company_currency):
+        index = self._index(inv)
         invoice = self.invoices[index]
         residual = invoice.amount_residual
         if residual < 1:
             return "skipped: nothing left to pay"
-        amount = residual if frac >= 1 else max(self._round(residual * frac), 1.0)
-        pay_date = max(
-            invoice.invoice_date, invoice.invoice_date_due + timedelta(days=days)
-        )
+        pay_date = self._date(invoice, days)
         journal = self.case.cash_journal if cash else self.case.bank_journal
-        payment = self._register(invoice, amount, pay_date, journal)
+        vals = {"payment_date": pay_date, "journal_id": journal.id}
+        if in_company_currency and self.currency != self.case.currency:
+            vals["currency_id"] = self.case.currency.id
+            wizard = self._wizard(invoice, vals)  # amount: the residual, converted
+            if frac != 1:
+                wizard.amount = max(self.case.currency.round(wizard.amount * frac), 1)
+            currency = self.case.currency
+        else:
+            amount = residual if frac == 1 else max(self._round(residual * frac), 1.0)
+            wizard = self._wizard(invoice, {**vals, "amount": amount})
+            currency = self.currency
+        amount = wizard.amount
+        before = self._open_lines(invoice)
+        payment = wizard._create_payments()
+        number = self._add_payment(
+            payment,
+            index,
+            inbound=True,
+            pay_date=pay_date,
+            money=amount,
+            face=amount,
+            applied={index},
+        )
+        applied = self._settle(number, index, invoice, before, 1.0, pay_date)
+        if currency == self.currency:
+            self._check(
+                self._same(applied, min(amount, residual)),
+                f"{applied} applied after paying {amount} on {residual}",
+            )
+        return f"paid {amount} {currency.name} on {pay_date}: {applied} applied"
+
+    def op_pay_epd(self, inv, days, partly_first):
+        index = self._index(inv)
+        invoice = self.invoices[index]
+        notes = []
+        if partly_first and invoice.payment_state == "not_paid":
+            # a first instalment within the discount days: Odoo then grants no
+            # discount on the rest, which is paid in full without one
+            notes.append(self.op_pay(inv, 0.4, days - TERM_DAYS, False, False))
+        pay_date = invoice.invoice_date + timedelta(days=days)
+        residual = invoice.amount_residual
+        if residual < 1:
+            return "skipped: nothing left to pay"
+        wizard = self._wizard(
+            invoice,
+            {"payment_date": pay_date, "journal_id": self.case.bank_journal.id},
+        )
+        if not wizard.early_payment_discount_mode:
+            notes.append(
+                "no early discount: "
+                + self.op_pay(inv, 1, days - TERM_DAYS, False, False)
+            )
+            return "; ".join(notes)
+        amount = wizard.amount
+        before = self._open_lines(invoice)
+        payment = wizard._create_payments()
         self._check(
-            self.currency.compare_amounts(invoice.amount_residual, residual - amount)
-            == 0,
-            f"residual {invoice.amount_residual} after paying {amount} of {residual}",
+            self.currency.is_zero(invoice.amount_residual),
+            f"residual {invoice.amount_residual} after an early-discount payment",
         )
-        self.payments.append(
-            Payment(payment, True, index, pay_date, amount, amount, applied={index})
+        number = self._add_payment(
+            payment,
+            index,
+            inbound=True,
+            pay_date=pay_date,
+            money=amount,
+            face=residual,
+            applied={index},
         )
-        self.oracle.earn(len(self.payments) - 1, index, amount, pay_date)
-        return f"paid {amount} on {pay_date}"
+        self._settle(number, index, invoice, before, amount / residual, pay_date)
+        return f"paid {amount} on {pay_date}, discount {self._round(residual - amount)}"
 
     def op_writeoff(self, inv, frac, days):
-        index = inv % len(self.invoices)
+        index = self._index(inv)
         invoice = self.invoices[index]
         residual = invoice.amount_residual
         if residual < 2:
             return "skipped: nothing left to pay"
         amount = self._round(residual * frac)
-        pay_date = max(
-            invoice.invoice_date, invoice.invoice_date_due + timedelta(days=days)
+        pay_date = self._date(invoice, days)
+        wizard = self._wizard(
+            invoice,
+            {
+                "amount": amount,
+                "payment_date": pay_date,
+                "journal_id": self.case.bank_journal.id,
+                "payment_difference_handling": "reconcile",
+                "writeoff_account_id": self.case.writeoff_account.id,
+                "writeoff_label": "Write-off",
+            },
         )
-        payment = self._register(
-            invoice, amount, pay_date, self.case.bank_journal, writeoff=True
-        )
+        before = self._open_lines(invoice)
+        payment = wizard._create_payments()
         self._check(
             self.currency.is_zero(invoice.amount_residual),
             f"residual {invoice.amount_residual} after a write-off",
         )
-        self.payments.append(
-            Payment(payment, True, index, pay_date, amount, residual, applied={index})
+        number = self._add_payment(
+            payment,
+            index,
+            inbound=True,
+            pay_date=pay_date,
+            money=amount,
+            face=residual,
+            applied={index},
         )
-        self.oracle.earn(len(self.payments) - 1, index, amount, pay_date)
-        return (
-            f"paid {amount} on {pay_date}, wrote off {self._round(residual - amount)}"
+        self._settle(number, index, invoice, before, amount / residual, pay_date)
+        written = self._round(residual - amount)
+        return f"paid {amount} on {pay_date}, wrote off {written}"
+
+    def op_baddebt(self, inv):
+        invoice = self.invoices[self._index(inv)]
+        line = self._receivable(invoice).filtered(lambda aml: not aml.reconciled)
+        if not line:
+            return "skipped: nothing left to write off"
+        account = line.account_id
+        common = {
+            "partner_id": self.case.customer.id,
+            "currency_id": self.currency.id,
+            "name": "Bad debt",
+        }
+        balance, amount_currency = line.amount_residual, line.amount_residual_currency
+        entry = self.env["account.move"].create(
+            {
+                "move_type": "entry",
+                "journal_id": self.case.misc_journal.id,
+                "date": invoice.invoice_date_due + timedelta(days=200),
+                "line_ids": [
+                    Command.create(
+                        {
+                            **common,
+                            "account_id": account.id,
+                            "balance": -balance,
+                            "amount_currency": -amount_currency,
+                        }
+                    ),
+                    Command.create(
+                        {
+                            **common,
+                            "account_id": self.case.writeoff_account.id,
+                            "balance": balance,
+                            "amount_currency": amount_currency,
+                        }
+                    ),
+                ],
+            }
         )
+        entry.action_post()
+        (
+            entry.line_ids.filtered(lambda aml: aml.account_id == account) | line
+        ).reconcile()
+        self._check(
+            self.currency.is_zero(invoice.amount_residual),
+            f"residual {invoice.amount_residual} after a bad-debt entry",
+        )
+        return f"wrote off {amount_currency} with {entry.name}"
 
     def op_goodwill(self, inv, frac, days):
-        index = inv % len(self.invoices)
-        credit_note, _date = self._credit_note(index, frac, days)
-        return (
-            f"credit note {credit_note.amount_total}, "
-            f"{credit_note.amount_total - credit_note.amount_residual:.2f} "
-            "set against the invoice"
-        )
+        credit_note, _date = self._credit_note(self._index(inv), frac, days)
+        used = self._round(credit_note.amount_total - credit_note.amount_residual)
+        return f"credit note {credit_note.amount_total}, {used} set against the invoice"
+
+    def op_credit_other(self, inv, frac, days):
+        index = self._index(inv)
+        invoice = self.invoices[index]
+        if invoice.payment_state in ("paid", "in_payment"):
+            return "skipped: the invoice is paid"
+        credit_note, _date = self._credit_note(index, frac, days, origin=False)
+        before = invoice.amount_residual
+        invoice.js_assign_outstanding_line(self._receivable(credit_note).id)
+        used = self._round(before - invoice.amount_residual)
+        return f"credit note {credit_note.amount_total}: {used} used on the invoice"
 
     def op_refund(self, inv, frac, pay_frac, days):
-        index = inv % len(self.invoices)
+        index = self._index(inv)
         credit_note, refund_date = self._credit_note(index, frac, days)
         open_amount = credit_note.amount_residual
         if open_amount < 1:
-            return (
-                f"credit note {credit_note.amount_total} fully set against the invoice"
-            )
+            return f"credit note {credit_note.amount_total} set against the invoice"
         amount = (
             open_amount
-            if pay_frac >= 1
+            if pay_frac == 1
             else max(self._round(open_amount * pay_frac), 1)
         )
         pay_date = refund_date + timedelta(days=1)
-        journal = self.case.cash_journal
-        payment = self._register(credit_note, amount, pay_date, journal)
-        self.payments.append(
-            Payment(
-                payment,
-                False,
-                index,
-                pay_date,
-                amount,
-                amount,
-                credit_note=credit_note,
-                applied={index},
-            )
+        wizard = self._wizard(
+            credit_note,
+            {
+                "amount": amount,
+                "payment_date": pay_date,
+                "journal_id": self.case.cash_journal.id,
+            },
         )
-        self.oracle.claw(len(self.payments) - 1, index, amount)
+        before = self._open_lines(credit_note)
+        payment = wizard._create_payments()
+        number = self._add_payment(
+            payment,
+            index,
+            inbound=False,
+            pay_date=pay_date,
+            money=amount,
+            face=amount,
+            credit_note=credit_note,
+            applied={index},
+        )
+        paid_back = self._settle(number, index, credit_note, before, 1.0, pay_date)
+        self._check(self._same(paid_back, amount), f"{paid_back} paid back of {amount}")
+        used = self._round(credit_note.amount_total - open_amount)
         return (
-            f"credit note {credit_note.amount_total}, "
-            f"{credit_note.amount_total - open_amount:.2f} set against the invoice, "
-            f"{amount} paid back on {pay_date}"
+            f"credit note {credit_note.amount_total}, {used} set against the "
+            f"invoice, {amount} paid back on {pay_date}"
         )
 
     def op_unreconcile(self, pick):
@@ -536,7 +811,7 @@ class ScenarioRunner:
         return f"cancelled payment #{number}"
 
     def op_redraft(self, inv):
-        index = inv % len(self.invoices)
+        index = self._index(inv)
         invoice = self.invoices[index]
         invoice.button_draft()
         invoice.action_post()
@@ -552,33 +827,27 @@ class ScenarioRunner:
             if not payment.live:
                 continue
             line = self._receivable(payment.record.move_id)
-            if not self.currency.is_zero(line.amount_residual_currency):
+            if not line.currency_id.is_zero(line.amount_residual_currency):
                 candidates.append((number, line))
         if not candidates:
             return "skipped: no outstanding payment"
         number, line = candidates[pick % len(candidates)]
         payment = self.payments[number]
-        index = inv % len(self.invoices) if payment.inbound else payment.invoice
+        index = self._index(inv) if payment.inbound else payment.invoice
         target = self.invoices[index] if payment.inbound else payment.credit_note
         residual = target.amount_residual
         if residual < 0.01:
             return f"skipped: payment #{number} has no open document to go to"
-        open_amount = abs(line.amount_residual_currency)
-        applied = min(open_amount, residual)
+        before = self._open_lines(target)
         target.js_assign_outstanding_line(line.id)
-        self._check(
-            self.currency.compare_amounts(target.amount_residual, residual - applied)
-            == 0,
-            f"residual {target.amount_residual} after applying {applied} "
-            f"to {residual}",
-        )
         payment.applied.add(index)
-        money = applied * payment.money / payment.face
-        if payment.inbound:
-            self.oracle.earn(number, index, money, payment.pay_date)
-        else:
-            self.oracle.claw(number, index, money)
-        return f"payment #{number}: {applied:.2f} reconciled with {target.name}"
+        factor = payment.money / payment.face
+        applied = self._settle(number, index, target, before, factor, payment.pay_date)
+        self._check(
+            0 < applied <= residual,
+            f"{applied} applied to a residual of {residual}",
+        )
+        return f"payment #{number}: {applied} reconciled with {target.name}"
 
     # ---------------------------------------------------------------------
     def run(self):
@@ -596,7 +865,11 @@ class ScenarioRunner:
     def compare(self):
         self.env.flush_all()
         case = self.case
-        employees = {"referrer": case.referrer, "salesperson": case.salesperson}
+        employees = {
+            "referrer": case.referrer,
+            "salesperson": case.salesperson,
+            "service": case.service,
+        }
         lines = self.env["asm.commission.line"].search_fetch(
             [("invoice_id", "in", [move.id for move in self.invoices])],
             ["employee_id", "amount", "kind", "state"],
@@ -619,6 +892,7 @@ class ScenarioRunner:
                 )
         others = lines.filtered(
             lambda line: line.employee_id not in case.referrer | case.salesperson
+            and line.employee_id != case.service
             and line.state != "void"
             and line.amount
         )
@@ -689,7 +963,43 @@ class TestCommissionFuzz(CommissionCase):
             ],
             limit=1,
         )
-        assert cls.bank_journal and cls.cash_journal and cls.writeoff_account
+        cls.misc_journal = Journal.search(
+            [("type", "=", "general"), ("company_id", "=", company.id)], limit=1
+        )
+        assert cls.bank_journal and cls.cash_journal and cls.misc_journal
+        assert cls.writeoff_account
+        Term = env["account.payment.term"]
+        cls.terms = {
+            "early_discount": Term.create(
+                {
+                    "name": "2 % within 10 days, net 28 (fuzz)",
+                    "early_discount": True,
+                    "discount_percentage": 2,
+                    "discount_days": 10,
+                    "early_pay_discount_computation": "included",
+                    "line_ids": [
+                        Command.create(
+                            {
+                                "value": "percent",
+                                "value_amount": 100,
+                                "nb_days": TERM_DAYS,
+                            }
+                        )
+                    ],
+                }
+            ),
+            "instalments": Term.create(
+                {
+                    "name": "50 % at 28 days, 50 % at 58 days (fuzz)",
+                    "line_ids": [
+                        Command.create(
+                            {"value": "percent", "value_amount": 50, "nb_days": days}
+                        )
+                        for days in (TERM_DAYS, TERM_DAYS + 30)
+                    ],
+                }
+            ),
+        }
 
     def _run(self, scenario):
         """Run ``scenario`` in a savepoint rolled back at the end."""
@@ -728,6 +1038,7 @@ class TestCommissionFuzz(CommissionCase):
         )
         count = int(os.environ.get("ASM_FUZZ_SCENARIOS") or 200)
         only = os.environ.get("ASM_FUZZ_ONLY")
+        verbose = bool(os.environ.get("ASM_FUZZ_VERBOSE"))
         excluded = EXCLUDED | set(
             filter(None, os.environ.get("ASM_FUZZ_EXCLUDE", "").split(","))
         )
@@ -743,16 +1054,22 @@ class TestCommissionFuzz(CommissionCase):
         failures = []
         refused = 0
         done = dict.fromkeys(OP_WEIGHTS, 0)
+        skipped = dict.fromkeys(OP_WEIGHTS, 0)
         n_lines = 0
         started = time.perf_counter()
         for index in indexes:
             scenario = draw_scenario(random.Random(f"{seed}/{index}"), excluded)
             mismatches, notes, lines = self._run(scenario)
+            if verbose:
+                print(f"scenario {index}:\n{describe_scenario(scenario)}")
+                print("\n".join(f"     -> {note}" for note in notes))
             n_lines += lines
             refused += sum(note.startswith("refused") for note in notes)
             for op, note in zip(scenario["ops"], notes, strict=False):
                 if not note.startswith(("refused", "skipped")):
                     done[op[0]] += 1
+                else:
+                    skipped[op[0]] += 1
             if mismatches:
                 failures.append((index, scenario, mismatches, notes))
         elapsed = time.perf_counter() - started
@@ -760,7 +1077,7 @@ class TestCommissionFuzz(CommissionCase):
             f"commission fuzz: {len(indexes)} scenarios in {elapsed:.1f} s "
             f"({elapsed / len(indexes):.2f} s per scenario), {n_lines} commission "
             f"lines, {refused} operations refused by Odoo, {len(failures)} failing; "
-            f"operations run: {done}"
+            f"operations run: {done}, skipped or refused: {skipped}"
         )
         print(stats)
         _logger.info(stats)
