@@ -685,16 +685,17 @@ class ScenarioRunner:
 
     def op_baddebt(self, inv):
         invoice = self.invoices[self._index(inv)]
-        line = self._receivable(invoice).filtered(lambda aml: not aml.reconciled)
-        if not line:
+        lines = self._receivable(invoice).filtered(lambda aml: not aml.reconciled)
+        if not lines:
             return "skipped: nothing left to write off"
-        account = line.account_id
+        account = lines.account_id
         common = {
             "partner_id": self.case.customer.id,
             "currency_id": self.currency.id,
             "name": "Bad debt",
         }
-        balance, amount_currency = line.amount_residual, line.amount_residual_currency
+        balance = sum(lines.mapped("amount_residual"))
+        amount_currency = sum(lines.mapped("amount_residual_currency"))
         entry = self.env["account.move"].create(
             {
                 "move_type": "entry",
@@ -722,7 +723,7 @@ class ScenarioRunner:
         )
         entry.action_post()
         (
-            entry.line_ids.filtered(lambda aml: aml.account_id == account) | line
+            entry.line_ids.filtered(lambda aml: aml.account_id == account) | lines
         ).reconcile()
         self._check(
             self.currency.is_zero(invoice.amount_residual),
