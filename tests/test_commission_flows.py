@@ -154,6 +154,63 @@ class TestNetting(FlowCase):
         self.assertEqual(final_line.state, "payable")
         self.assertEqual(self._total(self._lines(down) | final_line), 1000)
 
+    def test_down_payment_earns_under_the_products_rules(self):
+        """Order: works 60,000 (1 %) and design 40,000 (design rule 2 %). The
+        30,000 down payment stands for both: 18,000 x 1 % + 12,000 x 2 % = 180 +
+        240; the final invoice nets 30,000 off both lines: 42,000 x 1 % + 28,000 x
+        2 % = 420 + 560. Total 1,400 = 600 + 800, as if billed at once. Half the
+        down payment refunded in cash takes back 90 + 120."""
+        categ_design = self.env["product.category"].create({"name": "Design"})
+        design = self.env["product.product"].create(
+            {
+                "name": "Design",
+                "type": "service",
+                "categ_id": categ_design.id,
+                "taxes_id": [Command.clear()],
+            }
+        )
+        self.Rule.create(
+            {
+                "name": "Design 2 %",
+                "sequence": 1,
+                "product_categ_id": categ_design.id,
+                "rate": 2,
+            }
+        )
+        order = self._order([(self.product, 1, 60000), (design, 1, 40000)])
+        down = self._invoice_order(
+            order, advance_payment_method="fixed", fixed_amount=30000
+        )
+        self._pay_wizard(down, amount=30000)
+        final = self._invoice_order(order)
+        self._pay_wizard(final, amount=70000)
+        down_lines = self._lines(down)
+        self.assertEqual(
+            [
+                (line.product_id, line.collected_amount, line.amount)
+                for line in down_lines
+            ],
+            [(self.product, 18000, 180), (design, 12000, 240)],
+        )
+        self.assertEqual(len(down_lines.invoice_line_id), 1)
+        final_lines = self._lines(final)
+        self.assertEqual(final_lines.mapped("collected_amount"), [42000, 28000])
+        self.assertEqual(final_lines.mapped("amount"), [420, 560])
+        self.assertEqual(self._total(down_lines | final_lines), 1400)
+        refund = self._invoice(
+            15000,
+            move_type="out_refund",
+            invoice_date=date(2025, 4, 1),
+            due=date(2025, 4, 1),
+            reversed_entry_id=down.id,
+        )
+        self._pay_wizard(refund, pay_date=date(2025, 4, 2), amount=15000)
+        claws = self._lines(down, kind="clawback")
+        self.assertEqual(
+            [(line.product_id, line.amount) for line in claws],
+            [(self.product, -90), (design, -120)],
+        )
+
     def test_fixed_amount_once_per_order(self):
         """Fixed 1,000 per deal, order billed 30,000 + 70,000: 300 + 700 = 1,000,
         not 1,000 per invoice."""
@@ -258,6 +315,29 @@ class TestOnlyMoney(FlowCase):
         line = self._lines(invoice)
         self.assertEqual(line.paid_ratio, 0.95)
         self.assertEqual((line.collected_amount, line.amount), (95000, 950))
+
+    def test_early_payment_discount_is_not_money(self):
+        """2 % early-payment discount within 10 days: the customer pays 98,000 for
+        100,000, the payment wizard writes 2,000 off: 98,000 x 1 % = 980."""
+        term = self.env["account.payment.term"].create(
+            {
+                "name": "30 days, 2 % within 10 days",
+                "early_discount": True,
+                "discount_percentage": 2,
+                "discount_days": 10,
+                "line_ids": [
+                    Command.create(
+                        {"value": "percent", "value_amount": 100, "nb_days": 30}
+                    )
+                ],
+            }
+        )
+        invoice = self._invoice(100000, due=None, invoice_payment_term_id=term.id)
+        payment = self._pay_wizard(invoice, pay_date=date(2025, 2, 5))
+        self.assertEqual(payment.amount, 98000)
+        self.assertEqual(invoice.payment_state, "paid")
+        line = self._lines(invoice)
+        self.assertEqual((line.paid_ratio, line.amount), (0.98, 980))
 
     def test_one_payment_over_two_invoices_with_write_off(self):
         """One payment of 145,000 for 100,000 + 50,000, 5,000 written off: each

@@ -21,9 +21,11 @@ PartialEvent = namedtuple(
 #: An invoice line as the engine needs it (amounts in company currency): ``untaxed``
 #: its own untaxed amount (after its own discount), ``net`` its base once the
 #: invoice's negative lines are netted (``net_line_bases``).
+#: ``ref``: how generated line keys name it ("l<id>", "l<id>p<product id>" for the
+#: parts of a down-payment line).
 InvoiceLine = namedtuple(
     "InvoiceLine",
-    "id product_id name untaxed net cost categ_path product_tmpl_id",
+    "id ref product_id name untaxed net cost categ_path product_tmpl_id",
 )
 
 
@@ -531,39 +533,94 @@ class AsmCommissionEngine(models.AbstractModel):
         """{invoice id: [InvoiceLine]} of the invoices' product lines, netted.
 
         Amounts in company currency (at the invoice's rate). Negative lines are kept
-        with a net of 0: they only reduce the others (``net_line_bases``).
+        with a net of 0: they only reduce the others (``net_line_bases``). A
+        down-payment line stands for its order's products: it is split over them
+        (``_split_down_payment``) so that each part earns under its product's rule.
         """
         inv_lines = self.env["account.move.line"].search_fetch(
             [("move_id", "in", invoices.ids), ("display_type", "=", "product")],
-            ["move_id", "product_id", "name", "balance", "quantity", "asm_unit_cost"],
+            [
+                "move_id",
+                "product_id",
+                "name",
+                "balance",
+                "quantity",
+                "asm_unit_cost",
+                "is_downpayment",
+                "sale_line_ids",
+            ],
             order="move_id, sequence, id",
         )
-        inv_lines.product_id.fetch(["categ_id", "product_tmpl_id"])
-        inv_lines.product_id.categ_id.fetch(["parent_path"])
+        order_lines = inv_lines.filtered("is_downpayment").sale_line_ids.order_id
+        order_lines = order_lines.order_line
+        order_lines.fetch(
+            ["product_id", "price_subtotal", "display_type", "is_downpayment"]
+        )
+        products = inv_lines.product_id | order_lines.product_id
+        products.fetch(["categ_id", "product_tmpl_id"])
+        products.categ_id.fetch(["parent_path"])
         grouped = defaultdict(list)
         for inv_line in inv_lines:
             grouped[inv_line.move_id.id].append(inv_line)
         result = {}
         for invoice in invoices:
             lines = grouped[invoice.id]
-            nets = net_line_bases(
-                [-line.balance for line in lines],
-                invoice.company_id.currency_id.rounding,
-            )
-            result[invoice.id] = [
-                InvoiceLine(
+            rounding = invoice.company_id.currency_id.rounding
+            nets = net_line_bases([-line.balance for line in lines], rounding)
+            result[invoice.id] = []
+            for line, net in zip(lines, nets, strict=True):
+                product = line.product_id
+                fact = InvoiceLine(
                     line.id,
-                    line.product_id.id,
+                    f"l{line.id}",
+                    product.id,
                     line.name or "",
                     -line.balance,
                     net,
                     line.asm_unit_cost * line.quantity,
-                    line.product_id.categ_id.parent_path,
-                    line.product_id.product_tmpl_id.id,
+                    product.categ_id.parent_path,
+                    product.product_tmpl_id.id,
                 )
-                for line, net in zip(lines, nets, strict=True)
-            ]
+                if line.is_downpayment and fact.untaxed > 0:
+                    result[invoice.id] += self._split_down_payment(
+                        fact, line.sale_line_ids.order_id.order_line, rounding
+                    )
+                else:
+                    result[invoice.id].append(fact)
         return result
+
+    @api.model
+    def _split_down_payment(self, fact, order_lines, rounding):
+        """Parts of a down-payment line, one per product of its order, in proportion
+        to the order's lines (a down payment is paid on the whole order)."""
+        weights = defaultdict(float)
+        for order_line in order_lines:
+            if (
+                not order_line.display_type
+                and not order_line.is_downpayment
+                and order_line.price_subtotal > 0
+            ):
+                weights[order_line.product_id] += order_line.price_subtotal
+        if not weights:
+            return [fact]
+        products = list(weights)
+        untaxed_parts = allocate(fact.untaxed, list(weights.values()), rounding)
+        net_parts = allocate(fact.net, list(weights.values()), rounding)
+        return [
+            fact._replace(
+                ref=f"{fact.ref}p{product.id}",
+                product_id=product.id,
+                name=f"{fact.name} ({product.display_name})",
+                untaxed=untaxed,
+                net=net,
+                cost=0.0,
+                categ_path=product.categ_id.parent_path,
+                product_tmpl_id=product.product_tmpl_id.id,
+            )
+            for product, untaxed, net in zip(
+                products, untaxed_parts, net_parts, strict=True
+            )
+        ]
 
     @api.model
     def _get_event_ratio(self, event, invoice):
@@ -713,7 +770,7 @@ class AsmCommissionEngine(models.AbstractModel):
                             compiled, facts, role, dept_path
                         )
                     if cache[key]:
-                        chosen[line.id, index] = cache[key]
+                        chosen[line.ref, index] = cache[key]
             excluded = invoice.referral_excluded and self.env._(
                 "Excluded: %(reason)s",
                 reason=invoice.referral_exclusion_reason
@@ -761,7 +818,7 @@ class AsmCommissionEngine(models.AbstractModel):
                 )
                 groups = defaultdict(list)
                 for index, ben in enumerate(bens):
-                    rule = chosen.get((line.id, index))
+                    rule = chosen.get((line.ref, index))
                     if rule:
                         groups[rule].append(ben)
                 for rule, members in groups.items():
@@ -770,7 +827,7 @@ class AsmCommissionEngine(models.AbstractModel):
                     elif rule.base == "margin":
                         base = max(line.net - line.cost, 0.0) * ratio
                     else:
-                        weight = fixed_weights[invoice.id, rule.id, line.id]
+                        weight = fixed_weights[invoice.id, rule.id, line.ref]
                         base = (
                             rule.fixed_amount * deal_shares[invoice.id] * weight * ratio
                         )
@@ -813,7 +870,7 @@ class AsmCommissionEngine(models.AbstractModel):
                             {
                                 "name": f"{invoice.name}: {line.name}"[:200],
                                 "kind": "earn",
-                                "key": f"earn/p{event.partial_id}/l{line.id}"
+                                "key": f"earn/p{event.partial_id}/{line.ref}"
                                 f"/e{emp_id}/{role}{suffix}",
                                 "company_id": invoice.company_id.id,
                                 "employee_id": emp_id,
@@ -852,21 +909,21 @@ class AsmCommissionEngine(models.AbstractModel):
 
     @api.model
     def _get_fixed_weights(self, lines_by_invoice, chosen):
-        """{(invoice id, rule id, line id): weight} spreading an invoice's part of a
+        """{(invoice id, rule id, line ref): weight} spreading an invoice's part of a
         fixed amount per deal over the invoice lines its rule matched, by net base."""
         matched = defaultdict(set)
-        for (line_id, _index), rule in chosen.items():
+        for (line_ref, _index), rule in chosen.items():
             if rule.base == "fixed":
-                matched[rule.id].add(line_id)
+                matched[rule.id].add(line_ref)
         weights = {}
         if not matched:
             return weights
         for invoice_id, inv_lines in lines_by_invoice.items():
-            for rule_id, line_ids in matched.items():
-                lines = [line for line in inv_lines if line.id in line_ids]
+            for rule_id, refs in matched.items():
+                lines = [line for line in inv_lines if line.ref in refs]
                 total = sum(line.net for line in lines)
                 for line in lines:
-                    weights[invoice_id, rule_id, line.id] = (
+                    weights[invoice_id, rule_id, line.ref] = (
                         line.net / total if total else 1 / len(lines)
                     )
         return weights
@@ -889,7 +946,7 @@ class AsmCommissionEngine(models.AbstractModel):
         self.env.cr.execute(
             SQL(
                 """
-                SELECT invoice_id, invoice_line_id, employee_id, role,
+                SELECT invoice_id, invoice_line_id, product_id, employee_id, role,
                        COALESCE(SUM(amount) FILTER (WHERE state != 'void'), 0),
                        SUM(paid_ratio),
                        COALESCE(SUM(collected_amount), 0),
@@ -901,8 +958,8 @@ class AsmCommissionEngine(models.AbstractModel):
                  WHERE invoice_id = ANY(%(ids)s)
                    AND invoice_line_id IS NOT NULL
                    AND kind IN ('earn', 'clawback', 'reversal')
-                 GROUP BY invoice_id, invoice_line_id, employee_id, role
-                 ORDER BY invoice_id, invoice_line_id, employee_id, role
+                 GROUP BY invoice_id, invoice_line_id, product_id, employee_id, role
+                 ORDER BY invoice_id, invoice_line_id, product_id, employee_id, role
                 """,
                 ids=invoices.ids,
             )
@@ -924,6 +981,7 @@ class AsmCommissionEngine(models.AbstractModel):
             ]
         )
         lasts.employee_id.fetch(["department_id"])
+        lasts.invoice_line_id.fetch(["product_id"])
         last_by_id = {line.id: line for line in lasts}  # iterating keeps prefetching
         payment_names = {
             move.id: move.name
@@ -935,6 +993,7 @@ class AsmCommissionEngine(models.AbstractModel):
         for (
             inv_id,
             line_id,
+            product_id,
             emp_id,
             role,
             earned,
@@ -944,9 +1003,15 @@ class AsmCommissionEngine(models.AbstractModel):
             held,
             last_id,
         ) in rows:
+            last = last_by_id[last_id]
+            # parts of a down-payment line are named after their product
+            ref = f"l{line_id}"
+            if product_id and product_id != last.invoice_line_id.product_id.id:
+                ref += f"p{product_id}"
             groups[inv_id].append(
                 {
                     "line_id": line_id,
+                    "ref": ref,
                     "employee_id": emp_id,
                     "role": role,
                     "earned": float(earned),
@@ -954,7 +1019,7 @@ class AsmCommissionEngine(models.AbstractModel):
                     "collected": float(collected),
                     "netted": float(netted),
                     "held": bool(held),
-                    "last": last_by_id[last_id],
+                    "last": last,
                 }
             )
         suffix = self.env.context.get("asm_line_key_suffix") or ""
@@ -986,7 +1051,7 @@ class AsmCommissionEngine(models.AbstractModel):
                             line=last.name,
                         )[:200],
                         "kind": "clawback",
-                        "key": f"claw/p{event.partial_id}/l{group['line_id']}"
+                        "key": f"claw/p{event.partial_id}/{group['ref']}"
                         f"/e{group['employee_id']}/{group['role']}{suffix}",
                         "company_id": invoice.company_id.id,
                         "employee_id": group["employee_id"],

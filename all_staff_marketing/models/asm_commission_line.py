@@ -135,7 +135,9 @@ class AsmCommissionLine(models.Model):
     paid_ratio = fields.Float(
         string="Paid Part",
         digits=(16, 8),
-        help="Part of the invoice total paid (negative: refunded) by this payment.",
+        help="Part of the invoice total (taxes included, in the invoice currency) "
+        "paid in money by this payment (negative: paid back). Write-offs, "
+        "credit notes and exchange differences are not money.",
     )
     collected_amount = fields.Monetary(
         currency_field="currency_id",
