@@ -68,6 +68,8 @@ OP_WEIGHTS = {
     "cancel": 7,  # a payment reset to draft and cancelled
     "redraft": 6,  # the invoice reset to draft and posted again
     "reapply": 18,  # an outstanding payment reconciled again (re-payment)
+    "unmatch": 7,  # one payment removed from one invoice (the invoice's widget)
+    "pay_both": 6,  # one payment for both invoices of the scenario
 }
 #: Scenario features besides the operations (each can be excluded like an operation).
 FEATURES = (
@@ -110,7 +112,7 @@ def _draw_days(rng):
 
 
 def _draw_fraction(rng):
-    return 1.0 if rng.random() < 0.3 else round(rng.uniform(0.05, 0.9), 2)
+    return 1.0 if rng.random() < 0.25 else round(rng.uniform(0.05, 0.9), 2)
 
 
 def _draw_op(rng, kind, n_invoices):
@@ -132,9 +134,21 @@ def _draw_op(rng, kind, n_invoices):
         return (kind, inv, round(rng.uniform(0.05, 0.6), 2), _draw_days(rng))
     if kind == "refund":
         frac = round(rng.uniform(0.05, 0.8), 2)
-        return (kind, inv, frac, _draw_fraction(rng), _draw_days(rng))
+        in_company_currency = rng.random() < 0.25
+        return (
+            kind,
+            inv,
+            frac,
+            _draw_fraction(rng),
+            _draw_days(rng),
+            in_company_currency,
+        )
     if kind in ("unreconcile", "cancel"):
         return (kind, rng.randrange(8))
+    if kind == "unmatch":
+        return (kind, inv, rng.randrange(8))
+    if kind == "pay_both":
+        return (kind, _draw_fraction(rng), _draw_days(rng), rng.random() < 0.3)
     if kind == "redraft":
         return (kind, inv)
     return (kind, rng.randrange(8), inv)  # reapply
@@ -147,7 +161,7 @@ def draw_scenario(rng, excluded=EXCLUDED):
     is excluded (minus the excluded parts).
     """
     invoices = []
-    for _index in range(1 if rng.random() < 0.75 else 2):
+    for _index in range(1 if rng.random() < 0.65 else 2):
         lines = [
             (
                 round(rng.uniform(300, 40000), 2),
@@ -171,7 +185,7 @@ def draw_scenario(rng, excluded=EXCLUDED):
     for position in range(rng.randint(1, 7)):
         kind = rng.choices(kinds, weights)[0]
         if position == 0:
-            kind = "pay_epd" if rng.random() < 0.15 else "pay"
+            kind = rng.choices(("pay", "pay_epd", "pay_both"), (75, 15, 10))[0]
         ops.append(_draw_op(rng, kind, len(invoices)))
         if kind in ("unreconcile", "redraft") and rng.random() < 0.5:
             ops.append(_draw_op(rng, "reapply", len(invoices)))
@@ -266,11 +280,19 @@ def describe_op(op):
             f"untaxed, due{days:+d}d)"
         )
     if kind == "refund":
-        inv, frac, pay_frac, days = args
+        inv, frac, pay_frac, days, in_company_currency = args
+        how = ", in company currency" if in_company_currency else ""
         return (
             f"credit_note_refunded_in_cash(inv#{inv}, {frac:.0%} of untaxed, "
-            f"{pay_frac:.0%} of its open amount paid back, due{days:+d}d)"
+            f"{pay_frac:.0%} of its open amount paid back, due{days:+d}d{how})"
         )
+    if kind == "unmatch":
+        return f"remove_payment_from_invoice(inv#{args[0]}, pick {args[1]})"
+    if kind == "pay_both":
+        frac, days, cash = args
+        what = "the residuals" if frac == 1 else f"{frac:.0%} of the residuals"
+        journal = "cash" if cash else "bank"
+        return f"one_payment_for_both_invoices({what}, due{days:+d}d, {journal})"
     if kind in ("unreconcile", "cancel"):
         return f"{kind}(payment pick {args[0]})"
     if kind == "redraft":
@@ -315,6 +337,7 @@ class Entry:
     invoice: int
     fraction: float  # money / invoice total; negative for money paid back
     amounts: dict  # role -> amount (company currency, not rounded)
+    line: int = 0  # the invoice's (credit note's) receivable line it settled
 
 
 @dataclass
@@ -332,7 +355,7 @@ class Oracle:
         self.bases.append(base)
         self.totals.append(total)
 
-    def earn(self, payment, invoice, money, pay_date, due):
+    def earn(self, payment, invoice, money, pay_date, due, line=0):
         """Money received on the instalment of ``invoice`` due on ``due``."""
         fraction = money / self.totals[invoice]
         kept = 1 - late_deduction((pay_date - due).days) / 100
@@ -340,9 +363,9 @@ class Oracle:
             role: self.bases[invoice] * RULE_RATE / 100 * share / 100 * fraction * kept
             for role, share in self.shares.items()
         }
-        self.entries.append(Entry(payment, invoice, fraction, amounts))
+        self.entries.append(Entry(payment, invoice, fraction, amounts, line))
 
-    def claw(self, payment, invoice, money):
+    def claw(self, payment, invoice, money, line=0):
         mine = [entry for entry in self.entries if entry.invoice == invoice]
         received = sum(entry.fraction for entry in mine)
         if received <= 1e-12:
@@ -352,13 +375,18 @@ class Oracle:
             role: -part * sum(entry.amounts[role] for entry in mine)
             for role in self.shares
         }
-        self.entries.append(Entry(payment, invoice, -part * received, amounts))
+        self.entries.append(Entry(payment, invoice, -part * received, amounts, line))
 
-    def remove(self, payment, invoice=None):
+    def remove(self, payment, invoice=None, line=None):
+        """Forget what a payment earned (on one invoice, on one receivable line)."""
         self.entries = [
             entry
             for entry in self.entries
-            if not (entry.payment == payment and invoice in (None, entry.invoice))
+            if not (
+                entry.payment == payment
+                and invoice in (None, entry.invoice)
+                and line in (None, entry.line)
+            )
         ]
 
     def expected(self):
@@ -459,9 +487,9 @@ class ScenarioRunner:
                 continue
             settled += amount
             if move.move_type == "out_invoice":
-                self.oracle.earn(number, index, amount * factor, pay_date, due)
+                self.oracle.earn(number, index, amount * factor, pay_date, due, line_id)
             else:
-                self.oracle.claw(number, index, amount * factor)
+                self.oracle.claw(number, index, amount * factor, line_id)
         return self._round(settled)
 
     def _add_payment(self, payment, index, **values):
@@ -747,7 +775,7 @@ class ScenarioRunner:
         used = self._round(before - invoice.amount_residual)
         return f"credit note {credit_note.amount_total}: {used} used on the invoice"
 
-    def op_refund(self, inv, frac, pay_frac, days):
+    def op_refund(self, inv, frac, pay_frac, days, in_company_currency):
         index = self._index(inv)
         credit_note, refund_date = self._credit_note(index, frac, days)
         open_amount = credit_note.amount_residual
@@ -759,14 +787,16 @@ class ScenarioRunner:
             else max(self._round(open_amount * pay_frac), 1)
         )
         pay_date = refund_date + timedelta(days=1)
-        wizard = self._wizard(
-            credit_note,
-            {
-                "amount": amount,
-                "payment_date": pay_date,
-                "journal_id": self.case.cash_journal.id,
-            },
-        )
+        vals = {"payment_date": pay_date, "journal_id": self.case.cash_journal.id}
+        same_currency = not in_company_currency or self.currency == self.case.currency
+        if same_currency:
+            wizard = self._wizard(credit_note, {**vals, "amount": amount})
+        else:
+            vals["currency_id"] = self.case.currency.id
+            wizard = self._wizard(credit_note, vals)  # the open amount, converted
+            if pay_frac != 1:
+                wizard.amount = self.case.currency.round(wizard.amount * pay_frac)
+            amount = wizard.amount
         before = self._open_lines(credit_note)
         payment = wizard._create_payments()
         number = self._add_payment(
@@ -780,7 +810,10 @@ class ScenarioRunner:
             applied={index},
         )
         paid_back = self._settle(number, index, credit_note, before, 1.0, pay_date)
-        self._check(self._same(paid_back, amount), f"{paid_back} paid back of {amount}")
+        if same_currency:
+            self._check(
+                self._same(paid_back, amount), f"{paid_back} paid back of {amount}"
+            )
         used = self._round(credit_note.amount_total - open_amount)
         return (
             f"credit note {credit_note.amount_total}, {used} set against the "
@@ -810,6 +843,83 @@ class ScenarioRunner:
         payment.live = False
         self.oracle.remove(number)
         return f"cancelled payment #{number}"
+
+    def op_unmatch(self, inv, pick):
+        index = self._index(inv)
+        invoice = self.invoices[index]
+        by_move = {
+            pay.record.move_id.id: number
+            for number, pay in enumerate(self.payments)
+            if pay.live and pay.inbound
+        }
+        options = [
+            (by_move[partial.credit_move_id.move_id.id], line, partial)
+            for line in self._receivable(invoice)
+            for partial in line.matched_credit_ids
+            if partial.credit_move_id.move_id.id in by_move
+        ]
+        # a payment matched twice with the same instalment cannot be told apart
+        pairs = [(number, line.id) for number, line, _partial in options]
+        options = [
+            (number, line, partial)
+            for number, line, partial in options
+            if pairs.count((number, line.id)) == 1
+        ]
+        if not options:
+            return "skipped: no payment on this invoice"
+        number, line, partial = options[pick % len(options)]
+        invoice.js_remove_outstanding_partial(partial.id)
+        self.oracle.remove(number, index, line.id)
+        payment_line = self._receivable(self.payments[number].record.move_id)
+        if not payment_line.matched_debit_ids:
+            self.payments[number].applied = set()
+        return f"payment #{number} removed from the instalment due {line.date_maturity}"
+
+    def op_pay_both(self, frac, days, cash):
+        if len(self.invoices) < 2:
+            return "skipped: only one invoice"
+        open_invoices = [
+            (index, invoice)
+            for index, invoice in enumerate(self.invoices)
+            if invoice.amount_residual >= 1
+        ]
+        if len(open_invoices) < 2:
+            return "skipped: not two open invoices"
+        moves = self.invoices[0] | self.invoices[1]
+        pay_date = self._date(self.invoices[0], days)
+        journal = self.case.cash_journal if cash else self.case.bank_journal
+        wizard = (
+            self.env["account.payment.register"]
+            .with_context(active_model="account.move", active_ids=moves.ids)
+            .create(
+                {
+                    "payment_date": pay_date,
+                    "journal_id": journal.id,
+                    "group_payment": True,
+                }
+            )
+        )
+        if frac != 1:
+            wizard.amount = max(self._round(wizard.amount * frac), 1)
+        amount = wizard.amount
+        befores = {index: self._open_lines(invoice) for index, invoice in open_invoices}
+        payment = wizard._create_payments()
+        number = self._add_payment(
+            payment,
+            0,
+            inbound=True,
+            pay_date=pay_date,
+            money=amount,
+            face=amount,
+            applied=set(),
+        )
+        settled = []
+        for index, invoice in open_invoices:
+            applied = self._settle(number, index, invoice, befores[index], 1, pay_date)
+            if applied:
+                self.payments[number].applied.add(index)
+            settled.append(f"{applied} on {invoice.name}")
+        return f"paid {amount} on {pay_date}: " + ", ".join(settled)
 
     def op_redraft(self, inv):
         index = self._index(inv)
