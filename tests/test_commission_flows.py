@@ -211,6 +211,39 @@ class TestNetting(FlowCase):
             [(self.product, -90), (design, -120)],
         )
 
+    def test_down_payment_below_cost_part(self):
+        """Order: rice 10 x 4,000 at a cost of 5,000 each (below cost) and works
+        60,000. The 30,000 down payment: rice part 12,000 void with the reason,
+        works part 18,000 -> 180; final invoice: rice void, works 60,000 - 18,000
+        = 42,000 -> 420. 600 in all: 1 % of the works, nothing on the rice."""
+        rice = self.env["product.product"].create(
+            {
+                "name": "Rice",
+                "type": "service",
+                "invoice_policy": "order",
+                "standard_price": 5000,
+                "taxes_id": [Command.clear()],
+            }
+        )
+        order = self._order([(rice, 10, 4000), (self.product, 1, 60000)])
+        down = self._invoice_order(
+            order, advance_payment_method="fixed", fixed_amount=30000
+        )
+        self._pay_wizard(down, amount=30000)
+        final = self._invoice_order(order)
+        self._pay_wizard(final, amount=70000)
+        rice_part, works_part = self._lines(down)
+        self.assertEqual(rice_part.product_id, rice)
+        self.assertEqual((rice_part.state, rice_part.amount), ("void", 0))
+        self.assertEqual(rice_part.reason, "Sold at or below cost")
+        self.assertEqual((works_part.collected_amount, works_part.amount), (18000, 180))
+        rice_line, works_line = self._lines(final)
+        self.assertEqual(
+            (rice_line.state, rice_line.reason), ("void", rice_part.reason)
+        )
+        self.assertEqual((works_line.collected_amount, works_line.amount), (42000, 420))
+        self.assertEqual(self._total(self._lines(down) | self._lines(final)), 600)
+
     def test_fixed_amount_once_per_order(self):
         """Fixed 1,000 per deal, order billed 30,000 + 70,000: 300 + 700 = 1,000,
         not 1,000 per invoice."""

@@ -22,10 +22,11 @@ PartialEvent = namedtuple(
 #: its own untaxed amount (after its own discount), ``net`` its base once the
 #: invoice's negative lines are netted (``net_line_bases``).
 #: ``ref``: how generated line keys name it ("l<id>", "l<id>p<product id>" for the
-#: parts of a down-payment line).
+#: parts of a down-payment line); ``below_cost``: sold at or below cost after the
+#: line's own discount (for down-payment parts: their order lines).
 InvoiceLine = namedtuple(
     "InvoiceLine",
-    "id ref product_id name untaxed net cost categ_path product_tmpl_id",
+    "id ref product_id name untaxed net cost below_cost categ_path product_tmpl_id",
 )
 
 
@@ -546,6 +547,7 @@ class AsmCommissionEngine(models.AbstractModel):
                 "balance",
                 "quantity",
                 "asm_unit_cost",
+                "price_subtotal",
                 "is_downpayment",
                 "sale_line_ids",
             ],
@@ -554,7 +556,15 @@ class AsmCommissionEngine(models.AbstractModel):
         order_lines = inv_lines.filtered("is_downpayment").sale_line_ids.order_id
         order_lines = order_lines.order_line
         order_lines.fetch(
-            ["product_id", "price_subtotal", "display_type", "is_downpayment"]
+            [
+                "company_id",
+                "product_id",
+                "product_uom",
+                "product_uom_qty",
+                "price_subtotal",
+                "display_type",
+                "is_downpayment",
+            ]
         )
         products = inv_lines.product_id | order_lines.product_id
         products.fetch(["categ_id", "product_tmpl_id"])
@@ -570,6 +580,7 @@ class AsmCommissionEngine(models.AbstractModel):
             result[invoice.id] = []
             for line, net in zip(lines, nets, strict=True):
                 product = line.product_id
+                cost = line.asm_unit_cost * line.quantity
                 fact = InvoiceLine(
                     line.id,
                     f"l{line.id}",
@@ -577,30 +588,49 @@ class AsmCommissionEngine(models.AbstractModel):
                     line.name or "",
                     -line.balance,
                     net,
-                    line.asm_unit_cost * line.quantity,
+                    cost,
+                    float_compare(-line.balance, cost, precision_rounding=rounding)
+                    <= 0,
                     product.categ_id.parent_path,
                     product.product_tmpl_id.id,
                 )
                 if line.is_downpayment and fact.untaxed > 0:
+                    # company currency per unit of the invoice's currency
+                    rate = (
+                        fact.untaxed / line.price_subtotal if line.price_subtotal else 1
+                    )
                     result[invoice.id] += self._split_down_payment(
-                        fact, line.sale_line_ids.order_id.order_line, rounding
+                        fact, line.sale_line_ids.order_id.order_line, rounding, rate
                     )
                 else:
                     result[invoice.id].append(fact)
         return result
 
     @api.model
-    def _split_down_payment(self, fact, order_lines, rounding):
+    def _split_down_payment(self, fact, order_lines, rounding, rate):
         """Parts of a down-payment line, one per product of its order, in proportion
-        to the order's lines (a down payment is paid on the whole order)."""
+        to the order's lines (a down payment is paid on the whole order).
+
+        A part is at or below cost when its order lines are (price after their own
+        discount, converted with ``rate``, against the product's current cost); it
+        carries no cost itself: the final invoice's line carries the whole cost.
+        """
         weights = defaultdict(float)
+        costs = defaultdict(float)
         for order_line in order_lines:
             if (
                 not order_line.display_type
                 and not order_line.is_downpayment
                 and order_line.price_subtotal > 0
             ):
+                product = order_line.product_id.with_company(order_line.company_id)
+                unit_cost = product.standard_price
+                if order_line.product_uom and order_line.product_uom != product.uom_id:
+                    unit_cost = product.uom_id._compute_price(
+                        unit_cost, order_line.product_uom
+                    )
                 weights[order_line.product_id] += order_line.price_subtotal
+                costs[order_line.product_id] += unit_cost * order_line.product_uom_qty
         if not weights:
             return [fact]
         products = list(weights)
@@ -614,6 +644,10 @@ class AsmCommissionEngine(models.AbstractModel):
                 untaxed=untaxed,
                 net=net,
                 cost=0.0,
+                below_cost=float_compare(
+                    weights[product] * rate, costs[product], precision_rounding=rounding
+                )
+                <= 0,
                 categ_path=product.categ_id.parent_path,
                 product_tmpl_id=product.product_tmpl_id.id,
             )
@@ -811,11 +845,7 @@ class AsmCommissionEngine(models.AbstractModel):
                 netted = collected - float_round(
                     line.untaxed * ratio, precision_rounding=rounding
                 )
-                line_reason = excluded or (
-                    float_compare(line.untaxed, line.cost, precision_rounding=rounding)
-                    <= 0
-                    and below_cost
-                )
+                line_reason = excluded or (line.below_cost and below_cost)
                 groups = defaultdict(list)
                 for index, ben in enumerate(bens):
                     rule = chosen.get((line.ref, index))
