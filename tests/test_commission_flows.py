@@ -372,6 +372,33 @@ class TestOnlyMoney(FlowCase):
         line = self._lines(invoice)
         self.assertEqual((line.paid_ratio, line.amount), (0.98, 980))
 
+    def test_grouped_payment_early_discount_of_one_invoice(self):
+        """One payment for A (100,000, no discount) and B (50,000, 2 % within 10
+        days), paid on day 4: 100,000 + 49,000 = 149,000. The 1,000 discount is B's:
+        A earns 1,000, B 490 (not 149/150 of each: 993.33 and 496.67)."""
+        term = self.env["account.payment.term"].create(
+            {
+                "name": "30 days, 2 % within 10 days",
+                "early_discount": True,
+                "discount_percentage": 2,
+                "discount_days": 10,
+                "line_ids": [
+                    Command.create(
+                        {"value": "percent", "value_amount": 100, "nb_days": 30}
+                    )
+                ],
+            }
+        )
+        first = self._invoice(100000)
+        second = self._invoice(50000, due=None, invoice_payment_term_id=term.id)
+        payment = self._pay_wizard(
+            first | second, pay_date=date(2025, 2, 5), group_payment=True
+        )
+        self.assertEqual(payment.amount, 149000)
+        self.assertEqual((first | second).mapped("payment_state"), ["paid", "paid"])
+        self.assertEqual(self._lines(first).amount, 1000)
+        self.assertEqual(self._lines(second).amount, 490)
+
     def test_one_payment_over_two_invoices_with_write_off(self):
         """One payment of 145,000 for 100,000 + 50,000, 5,000 written off: each
         invoice is paid 145/150 in money: 966.67 + 483.33 = 1,450 = 1 % of 145,000."""

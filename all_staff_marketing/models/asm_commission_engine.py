@@ -304,7 +304,9 @@ class AsmCommissionEngine(models.AbstractModel):
                 currency_id,
                 abs(reconciled),
                 reconciled_company,
-                factors[move_id, account_id, balance > 0] if liquid_journal else 1.0,
+                factors[move_id, account_id, balance > 0](partial_id)
+                if liquid_journal
+                else 1.0,
                 move_id,
                 pay_date,
                 maturity,
@@ -327,12 +329,15 @@ class AsmCommissionEngine(models.AbstractModel):
 
     @api.model
     def _get_money_factors(self, keys):
-        """{(move id, account id, debit?): money factor} of bank and cash entries.
+        """{(move id, account id, debit?): function(partial id) -> money factor}.
 
-        For each counterpart entry and the side it settles invoices on (account and
-        debit/credit), the part that is money: its liquidity lines (the journal's
-        account, outstanding receipts/payments accounts, bank and cash accounts) over
-        what it settles on that side. One query for all entries.
+        For each counterpart entry of a bank or cash journal and the side it settles
+        invoices on (account and debit/credit), the part of a reconciliation that is
+        money: its liquidity lines (the journal's account, outstanding
+        receipts/payments accounts, bank and cash accounts) over what it settles on
+        that side (``money_factor``). Early-payment discounts are charged to the
+        invoices that granted them (``_get_early_discounts``), the rest of the
+        difference is spread in proportion. Two queries for all entries.
         """
         if not keys:
             return {}
@@ -360,7 +365,8 @@ class AsmCommissionEngine(models.AbstractModel):
         lines_by_move = defaultdict(list)
         for move_id, *line in self.env.cr.fetchall():
             lines_by_move[move_id].append(line)
-        factors = {}
+        units = {}
+        sums = {}
         for move_id, account_id, debit in keys:
             lines = lines_by_move[move_id]
             liquidity = [line for line in lines if line[4]]
@@ -372,11 +378,77 @@ class AsmCommissionEngine(models.AbstractModel):
             # amounts in the entry's own currency when it has one, else company's
             single = len({line[3] for line in liquidity + settled}) == 1
             column = 2 if single else 1
-            factors[move_id, account_id, debit] = money_factor(
+            units[move_id, account_id, debit] = single
+            sums[move_id, account_id, debit] = (
                 sum(line[column] for line in liquidity),
                 sum(line[column] for line in settled),
             )
+        discounts = self._get_early_discounts(units)
+        factors = {}
+        for key, (liquidity, settled) in sums.items():
+            kept, discount = discounts.get(key, ({}, 0.0))
+            plain = money_factor(liquidity, settled)
+            sign = 1 if settled > 0 else -1
+            # the discounts were granted when the difference covers them
+            if discount and abs(settled + liquidity) >= discount - 0.01:
+                scale = money_factor(liquidity, settled - sign * discount)
+                factors[key] = lambda pid, k=kept, f=scale: min(
+                    k.get(pid, 1.0) * f, 1.0
+                )
+            else:
+                factors[key] = lambda pid, f=plain: f
         return factors
+
+    @api.model
+    def _get_early_discounts(self, units):
+        """{key: ({partial id: kept part}, discount)} of early-payment discounts.
+
+        ``units``: {(move id, account id, debit?): amounts in currency?}. For each
+        reconciliation of those entries' settling lines with an invoice line whose
+        early-payment discount was still open on the entry's date, the part of the
+        reconciled amount the discount keeps (98 % for a 2 % discount) and the
+        discounts' total on that side, in the entry's units.
+        """
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT l.move_id, l.account_id, l.balance > 0, p.id,
+                       CASE WHEN p.debit_move_id = l.id THEN p.debit_amount_currency
+                            ELSE p.credit_amount_currency END,
+                       p.amount, o.discount_balance / o.balance
+                  FROM account_move_line l
+                  JOIN account_move m ON m.id = l.move_id
+                  JOIN account_partial_reconcile p
+                    ON l.id IN (p.debit_move_id, p.credit_move_id)
+                  JOIN account_move_line o
+                    ON o.id = CASE WHEN p.debit_move_id = l.id THEN p.credit_move_id
+                                   ELSE p.debit_move_id END
+                 WHERE l.move_id = ANY(%(ids)s)
+                   AND o.discount_date >= m.date
+                   AND o.discount_balance <> 0
+                   AND o.balance <> 0
+                """,
+                ids=list({key[0] for key in units}),
+            )
+        )
+        result = {}
+        for (
+            move_id,
+            account_id,
+            debit,
+            pid,
+            side,
+            amount,
+            kept,
+        ) in self.env.cr.fetchall():
+            key = (move_id, account_id, debit)
+            if key not in units or not 0 < kept < 1:
+                continue
+            reconciled = abs(side) if units[key] else amount
+            partials, discount = result.get(key, ({}, 0.0))
+            partials[pid] = kept
+            result[key] = (partials, discount + reconciled * (1 - kept))
+        return result
 
     # ------------------------------------------------------------------
     # Facts about invoices (batched, lazily: only what active rules use)
