@@ -71,6 +71,7 @@ OP_WEIGHTS = {
     "unmatch": 7,  # one payment removed from one invoice (the invoice's widget)
     "pay_both": 6,  # one payment for both invoices of the scenario
     "refund_open": 6,  # an open credit note paid back in cash (rest maybe written off)
+    "redraft_cn": 4,  # a credit note reset to draft and posted again
 }
 #: Scenario features besides the operations (each can be excluded like an operation).
 FEATURES = (
@@ -153,7 +154,10 @@ def _draw_op(rng, kind, n_invoices):
     if kind == "pay_both":
         return (kind, _draw_fraction(rng), _draw_days(rng), rng.random() < 0.3)
     if kind == "redraft":
-        return (kind, inv)
+        change = 1 if rng.random() < 0.6 else rng.choice((0.9, 1.1, 1.25))
+        return (kind, inv, change)
+    if kind == "redraft_cn":
+        return (kind, rng.randrange(8))
     if kind == "refund_open":
         return (
             kind,
@@ -316,7 +320,11 @@ def describe_op(op):
     if kind in ("unreconcile", "cancel"):
         return f"{kind}(payment pick {args[0]})"
     if kind == "redraft":
-        return f"reset_to_draft_and_repost(inv#{args[0]})"
+        inv, change = args
+        what = "" if change == 1 else f", first line price x {change}"
+        return f"reset_to_draft_and_repost(inv#{inv}{what})"
+    if kind == "redraft_cn":
+        return f"reset_credit_note_to_draft_and_repost(pick {args[0]})"
     if kind == "refund_open":
         pick, pay_frac, days, writeoff = args
         rest = ", rest written off" if writeoff else ""
@@ -464,6 +472,10 @@ class ScenarioRunner:
         self.invoices = []
         self.payments = []
         self.credit_notes = []  # (invoice index, credit note) with an origin
+        # invoices as they are now (a reset invoice may be changed before re-posting)
+        self.specs = [
+            {**spec, "lines": list(spec["lines"])} for spec in scenario["invoices"]
+        ]
         self.notes = []
 
     # helpers ---------------------------------------------------------
@@ -575,16 +587,7 @@ class ScenarioRunner:
         for index, (spec, move) in enumerate(
             zip(self.scenario["invoices"], moves, strict=True)
         ):
-            subtotals = [
-                self._round(price * (1 - disc / 100)) for price, disc in spec["lines"]
-            ]
-            untaxed = self._round(sum(subtotals))
-            tax = (
-                sum(self._round(sub * TAX_PCT / 100) for sub in subtotals)
-                if spec["tax"]
-                else 0.0
-            )
-            total = self._round(untaxed + tax)
+            untaxed, total = self._totals(spec)
             due = FIRST_INVOICE_DATE + timedelta(
                 days=7 * index
                 + TERM_DAYS
@@ -601,9 +604,22 @@ class ScenarioRunner:
             self.oracle.add_invoice(move.amount_untaxed_signed, total)
             self.invoices.append(move)
 
+    def _totals(self, spec):
+        """(untaxed, total) of an invoice spec, taxes rounded per line."""
+        subtotals = [
+            self._round(price * (1 - disc / 100)) for price, disc in spec["lines"]
+        ]
+        untaxed = self._round(sum(subtotals))
+        tax = (
+            sum(self._round(sub * TAX_PCT / 100) for sub in subtotals)
+            if spec["tax"]
+            else 0.0
+        )
+        return untaxed, self._round(untaxed + tax)
+
     def _credit_note(self, index, fraction, days, origin=True):
         invoice = self.invoices[index]
-        spec = self.scenario["invoices"][index]
+        spec = self.specs[index]
         net = sum(price * (1 - disc / 100) for price, disc in spec["lines"])
         refund_date = self._date(invoice, days)
         credit_note = self.env["account.move"].create(
@@ -1026,16 +1042,47 @@ class ScenarioRunner:
             settled
         )
 
-    def op_redraft(self, inv):
+    def op_redraft(self, inv, change):
         index = self._index(inv)
         invoice = self.invoices[index]
         invoice.button_draft()
-        invoice.action_post()
         for number, payment in enumerate(self.payments):
             if payment.inbound and index in payment.applied:
                 payment.applied.discard(index)
                 self.oracle.remove(number, index)
-        return f"invoice #{index} reset to draft and posted again"
+        note = f"invoice #{index} reset to draft and posted again"
+        if change != 1:
+            spec = self.specs[index]
+            price, disc = spec["lines"][0]
+            spec["lines"][0] = (self._round(price * change), disc)
+            first = invoice.invoice_line_ids.sorted("sequence")[:1]
+            first.price_unit = spec["lines"][0][0]
+            note += f", its first line changed to {spec['lines'][0][0]}"
+        invoice.action_post()
+        if change != 1:
+            untaxed, total = self._totals(self.specs[index])
+            self._check(
+                self._same(invoice.amount_untaxed, untaxed)
+                and self._same(invoice.amount_total, total),
+                f"changed invoice {invoice.amount_untaxed}/{invoice.amount_total}, "
+                f"expected {untaxed}/{total}",
+            )
+            self.oracle.bases[index] = invoice.amount_untaxed_signed
+            self.oracle.totals[index] = total
+        return note
+
+    def op_redraft_cn(self, pick):
+        if not self.credit_notes:
+            return "skipped: no credit note"
+        index, credit_note = self.credit_notes[pick % len(self.credit_notes)]
+        credit_note.button_draft()
+        for number, payment in enumerate(self.payments):
+            if payment.credit_note == credit_note and payment.applied:
+                payment.applied = set()
+                self.oracle.remove(number)
+        credit_note.action_post()  # Odoo sets it against the invoice's residual again
+        used = self._round(credit_note.amount_total - credit_note.amount_residual)
+        return f"credit note {credit_note.name} of inv#{index} reposted, {used} used"
 
     def op_reapply(self, pick, inv):
         candidates = []
