@@ -100,6 +100,95 @@ SHARE_SPLITS = ((70.0, 30.0, 0.0), (100.0, 0.0, 0.0), (10.0, 80.0, 10.0))
 ROLES = ("referrer", "salesperson", "service")
 
 
+def _scenario(lines, ops, tax=False, foreign=False, shares=(70.0, 30.0, 0.0), **kw):
+    """A hand-written scenario with one invoice (or ``invoices=[...]``)."""
+    invoices = kw.pop("invoices", None) or [
+        {"lines": lines, "tax": tax, "terms": kw.pop("terms", "plain")}
+    ]
+    return {
+        "business": False,
+        "foreign": foreign,
+        "shares": dict(zip(ROLES, shares, strict=True)),
+        "invoices": invoices,
+        "ops": ops,
+    }
+
+
+#: (name, scenario, {role: amount computed by hand}); invoice dated 1 Feb 2025, due
+#: 1 Mar 2025; operation arguments as drawn by ``_draw_op``.
+REGRESSION_SCENARIOS = (
+    (
+        # DOMAIN §6: 60,000 on time -> 600; 40,000 75 days late -> 400 - 50 % = 200
+        "domain example: 100,000, 60 % on time, the rest 75 days late",
+        _scenario(
+            [(100000.0, 0.0)],
+            [("pay", 0, 0.6, 14, False, False), ("pay", 0, 1, 75, False, False)],
+            shares=(100.0, 0.0, 0.0),
+        ),
+        {"referrer": 800.0, "salesperson": 0.0},
+    ),
+    (
+        # paid 75 days late: 1,000 - 50 % = 500; half refunded in cash: -250
+        "cash refund takes back what was earned, deduction included",
+        _scenario(
+            [(100000.0, 0.0)],
+            [
+                ("pay", 0, 1, 75, False, False),
+                ("refund", 0, 0.5, 1, 80, False),
+            ],
+            shares=(100.0, 0.0, 0.0),
+        ),
+        {"referrer": 250.0},
+    ),
+    (
+        # main's engine counted the write-off: 1 % x 38,989.60 x 70 % = 272.93
+        "write-off is not money: 1 % x 22,613.97 paid",
+        _scenario([(38989.6, 0.0)], [("writeoff", 0, 0.58, 0)]),
+        {"referrer": 158.2978, "salesperson": 67.8419},
+    ),
+    (
+        # 1 % x (22,443.29 - 10,423.89) x 50 % (125 days late)
+        "negative line nets the base",
+        _scenario(
+            [(22443.29, 0.0), (-10423.89, 0.0)],
+            [("pay", 0, 1, 125, False, False)],
+            tax=True,
+        ),
+        {"referrer": 42.0679, "salesperson": 18.0291},
+    ),
+    (
+        # base 20,748.82 / 0.92 = 22,552.96 at the invoice's rate; 38 days late -20 %;
+        # paid at the rate 1.12: still 100 % of the invoice
+        "foreign currency fully paid earns 100 %",
+        _scenario(
+            [(20748.82, 0.0)],
+            [("pay", 0, 1, 38, False, False)],
+            tax=True,
+            foreign=True,
+        ),
+        {"referrer": 126.2966, "salesperson": 54.1270},
+    ),
+    (
+        # #0 paid in full: 1 % x 14,103.38; #1 (16,933.15 untaxed, no tax) pays 98 %
+        # (its 2 % early discount): 1 % x 16,933.15 x 0.98; total 306.9787
+        "grouped payment: the early discount belongs to its invoice (F1)",
+        _scenario(
+            None,
+            [("pay_both", 1, -12, True)],
+            invoices=[
+                {"lines": [(14103.38, 0.0)], "tax": True, "terms": "plain"},
+                {
+                    "lines": [(24190.21, 30.0)],
+                    "tax": False,
+                    "terms": "early_discount",
+                },
+            ],
+        ),
+        {"referrer": 214.8851, "salesperson": 92.0936},
+    ),
+)
+
+
 class ScenarioFailure(Exception):
     """A scenario whose commission lines break the invariant (or the harness)."""
 
@@ -335,6 +424,22 @@ def describe_op(op):
     return f"reapply_outstanding(payment pick {args[0]}, inv#{args[1]})"
 
 
+#: Operations whose argument at this position is an invoice index (taken modulo the
+#: number of invoices when run).
+INVOICE_ARG = {
+    "pay": 1,
+    "pay_epd": 1,
+    "writeoff": 1,
+    "baddebt": 1,
+    "goodwill": 1,
+    "credit_other": 1,
+    "refund": 1,
+    "unmatch": 1,
+    "redraft": 1,
+    "reapply": 2,
+}
+
+
 def describe_scenario(scenario):
     currency = "foreign currency" if scenario["foreign"] else "company currency"
     shares = ", ".join(
@@ -354,7 +459,11 @@ def describe_scenario(scenario):
         )
         terms = TERMS[inv["terms"]]
         rows.append(f"  invoice #{index}: lines [{lines}], {tax}, {terms}")
+    n_invoices = len(scenario["invoices"])
     for number, op in enumerate(scenario["ops"], 1):
+        position = INVOICE_ARG.get(op[0])
+        if position:  # show the invoice the operation really works on
+            op = (*op[:position], op[position] % n_invoices, *op[position + 1 :])
         rows.append(f"  {number}. {describe_op(op)}")
     return "\n".join(rows)
 
@@ -1274,7 +1383,7 @@ class TestCommissionFuzz(CommissionCase):
             ),
         }
 
-    def _run(self, scenario):
+    def _run(self, scenario, runner_out=None):
         """Run ``scenario`` in a savepoint rolled back at the end."""
         savepoint = self.env.cr.savepoint()
         runner = ScenarioRunner(self, scenario, self.excluded)
@@ -1287,6 +1396,8 @@ class TestCommissionFuzz(CommissionCase):
             n_lines = 0
         finally:
             savepoint.close(rollback=True)
+        if runner_out is not None:
+            runner_out.append(runner)
         return mismatches, runner.notes, n_lines
 
     def _shrink(self, scenario, budget=30):
@@ -1304,6 +1415,23 @@ class TestCommissionFuzz(CommissionCase):
                 if budget <= 0:
                     break
         return scenario
+
+    def test_commission_invariant_regressions(self):
+        """Fixed scenarios (bugs the fuzzing found, DOMAIN §6): the oracle agrees with
+        the figures computed by hand, and the engine with the oracle."""
+        self.excluded = EXCLUDED
+        for name, scenario, by_hand in REGRESSION_SCENARIOS:
+            with self.subTest(name):
+                runners = []
+                mismatches, notes, _lines = self._run(scenario, runners)
+                expected = runners[0].oracle.expected()
+                for role, amount in by_hand.items():
+                    self.assertAlmostEqual(expected[role], amount, delta=0.005)
+                self.assertFalse(
+                    mismatches,
+                    f"{name}\n{describe_scenario(scenario)}\n"
+                    + "\n".join(notes + mismatches),
+                )
 
     def test_commission_invariant_fuzzed(self):
         seed = int(
