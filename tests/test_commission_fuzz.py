@@ -1308,6 +1308,10 @@ class TestCommissionFuzz(CommissionCase):
             )
         )
         company = cls.company
+        # The scenarios are dated in 2025: keep their months open for the quota, so a
+        # business seller's lines stay on hold (counted) instead of being judged
+        # against a closed month (tests/test_commission_quota_grace.py covers that).
+        company.asm_quota_grace_days = 100_000
         cls.user_business = cls._new_user(
             "asm_fuzz_biz", "base.group_user,all_staff_marketing.group_participant"
         )
