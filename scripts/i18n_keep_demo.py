@@ -10,7 +10,7 @@ import polib
 
 
 def is_demo(entry):
-    # xml ids of demo records end in _demo (a product's template: _demo_product_template)
+    # demo xml ids hold _demo (a product template: ..._demo_product_template)
     return any(
         ref.startswith("model:") and "_demo" in ref.rsplit(".", 1)[-1]
         for ref, _line in entry.occurrences
