@@ -7,8 +7,8 @@ run:   ## demo database + Odoo on http://localhost:8069
 test:  ## the whole suite (extra pytest args: make test ARGS="tests/test_install.py -k menu")
 	bash scripts/test.sh $(ARGS)
 
-lint:
-	ruff check . && ruff format --check .
+lint:  ## ruff + pylint-odoo (OCA mandatory checks)
+	bash scripts/lint.sh
 
 bench:
 	bash scripts/bench.sh

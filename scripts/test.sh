@@ -60,6 +60,9 @@ if [[ $# -eq 0 || "$*" == *test_tours* ]]; then
 fi
 
 T=$(now)
+# the fuzz test draws its scenarios from this seed: printed, so any run replays
+export ASM_FUZZ_SEED="${ASM_FUZZ_SEED:-$(shuf -i 1-999999999 -n 1)}"
+echo "fuzz seed: ASM_FUZZ_SEED=$ASM_FUZZ_SEED (replay: ASM_FUZZ_SEED=$ASM_FUZZ_SEED make test ARGS=tests/test_commission_fuzz.py)"
 set +e
 (cd "$REPO" && "$PYTHON" -m pytest -p no:cacheprovider --odoo-config="$ODOO_CONF" \
   --odoo-database="$TEST_DB" --odoo-addons-path="$REPO" --odoo-http "${@:-tests}")
