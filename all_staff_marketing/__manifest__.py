@@ -15,6 +15,8 @@
         "hr",
         "account",
         "base_tier_validation",
+        "gamification",
+        "sale_loyalty",
     ],
     "data": [
         "security/all_staff_marketing_security.xml",
