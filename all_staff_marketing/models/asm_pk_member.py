@@ -202,6 +202,8 @@ class AsmPkMember(models.Model):
         return members
 
     def write(self, vals):
+        # the rights come first: a participant is refused as such
+        self.check_access("write")
         self.competition_id._check_teams_editable()
         return super().write(vals)
 

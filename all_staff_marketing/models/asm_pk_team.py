@@ -98,6 +98,8 @@ class AsmPkTeam(models.Model):
         return teams
 
     def write(self, vals):
+        # the rights come first: a participant is refused as such
+        self.check_access("write")
         self.competition_id._check_teams_editable()
         return super().write(vals)
 
