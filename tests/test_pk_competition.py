@@ -265,6 +265,24 @@ class TestPkCompetition(AsmCase):
         with self.assertRaises(UserError):
             july.with_user(self.user_manager).action_settle()
 
+    def test_close_only_after_the_end(self):
+        future = self._competition("Future PK", "2026-01-01", "2099-12-31")
+        future.with_user(self.user_manager).action_open()
+        with self.assertRaisesRegex(UserError, "close it after that"):
+            future.with_user(self.user_manager).action_close()
+        self.assertEqual(future.state, "open")
+        self.assertEqual(future.line_count, 20)  # the 20 entry fees
+
+    def test_views_load_for_manager_and_participant(self):
+        views = [(False, "kanban"), (False, "list"), (False, "form"), (False, "search")]
+        for user in (self.user_manager, self.user_player):
+            result = self.Competition.with_user(user).get_views(views)
+            self.assertIn("ranking_html", result["views"]["kanban"]["arch"])
+            form = result["views"]["form"]["arch"]
+            # base_tier_validation returns the form it extends as bytes
+            form = form.decode() if isinstance(form, bytes) else form
+            self.assertIn("validate_tier", form)
+
     def test_person_in_two_teams(self):
         august = self._competition("August PK", "2026-08-01", "2026-08-31")
         lion = self.team_employees[0][2]

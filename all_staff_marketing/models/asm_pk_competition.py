@@ -1,4 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from collections import defaultdict
 from datetime import datetime, time, timedelta
 
 import pytz
@@ -7,7 +8,8 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.addons.base.models.res_partner import _tz_get
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import format_datetime
+from odoo.osv import expression
+from odoo.tools import format_datetime, formatLang
 
 from .hr_employee_pk import PK_LEVELS
 
@@ -276,9 +278,14 @@ class AsmPkCompetition(models.Model):
             if not teams:
                 competition.ranking_html = False
                 continue
+            digits = 2 if competition.metric == "collected" else 0
             rows = Markup("").join(
                 Markup("<tr><td>%s</td><td>%s</td><td class='text-end'>%s</td></tr>")
-                % (team.rank, team.name, f"{team.score:g}")
+                % (
+                    team.rank,
+                    team.name,
+                    formatLang(self.env, team.score, digits=digits),
+                )
                 for team in teams
             )
             competition.ranking_html = Markup(
@@ -299,14 +306,17 @@ class AsmPkCompetition(models.Model):
             competition.my_team_score = team.score
 
     def _compute_line_count(self):
-        counts = {
-            competition: self.env["asm.commission.line"].search_count(
-                [("key", "=like", f"pk/{competition.id}/%")]
-            )
-            for competition in self.filtered("id")
-        }
+        saved = self.filtered(lambda c: isinstance(c.id, int))
+        domains = [[("key", "=like", f"pk/{c.id}/%")] for c in saved]
+        counts = defaultdict(int)
+        if domains:
+            # keys read 'pk/<competition id>/<kind>/emp<employee id>'
+            for line in self.env["asm.commission.line"].search_fetch(
+                expression.OR(domains), ["key"]
+            ):
+                counts[int(line.key.split("/")[1])] += 1
         for competition in self:
-            competition.line_count = counts.get(competition, 0)
+            competition.line_count = counts[competition.id]
 
     # ------------------------------------------------------------------
     # Entry fees and prizes
