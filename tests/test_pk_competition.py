@@ -309,6 +309,12 @@ class TestPkCompetition(AsmCase):
         self.assertEqual(as_player.my_team_score, 15.0)
         self.assertEqual(as_player.pot_amount, 3400.0)
         self.assertIn("Wolves", as_player.ranking_html)
+        # the participants tab, as the web client reads it
+        members = as_player.member_ids.web_read(
+            {"employee_id": {"fields": {"display_name": {}}}, "score": {}}
+        )
+        self.assertIn("Lions 2", [m["employee_id"]["display_name"] for m in members])
+        self.assertEqual(sum(m["score"] for m in members), 15.0)
         team = as_player.team_ids.filtered(lambda t: t.name == "Tigers")
         self.assertEqual((team.score, team.rank), (0.0, 2))
         with self.assertRaises(AccessError):
