@@ -283,6 +283,37 @@ class TestPkCompetition(AsmCase):
             form = form.decode() if isinstance(form, bytes) else form
             self.assertIn("validate_tier", form)
 
+    def test_participant_does_not_audit(self):
+        october = self._competition("October PK", "2026-10-01", "2026-10-31")
+        auditor = self.env["hr.employee"].create(
+            {"name": "Gina GM", "user_id": self.user_auditor.id}
+        )
+        wolves = october.team_ids.filtered(lambda t: t.name == "Wolves")
+        wolves.with_user(self.user_manager).write(
+            {"member_ids": [Command.create({"employee_id": auditor.id})]}
+        )
+        october.with_user(self.user_manager).action_open()
+        october.with_user(self.user_manager).action_close()
+        with self.assertRaisesRegex(UserError, "it pays you"):
+            october.with_user(self.user_auditor).validate_tier()
+        self.assertEqual(october.state, "closed")
+
+    def test_other_company_is_hidden(self):
+        other = self.env["res.company"].create({"name": "Subsidiary B"})
+        hidden = self.Competition.create(
+            {
+                "name": "Subsidiary PK",
+                "company_id": other.id,
+                "date_start": "2026-03-01",
+                "date_end": "2026-03-31",
+            }
+        )
+        self.assertFalse(
+            self.Competition.with_user(self.user_manager).search(
+                [("id", "=", hidden.id)]
+            )
+        )
+
     def test_person_in_two_teams(self):
         august = self._competition("August PK", "2026-08-01", "2026-08-31")
         lion = self.team_employees[0][2]

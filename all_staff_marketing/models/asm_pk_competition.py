@@ -11,7 +11,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import format_datetime, formatLang
 
-from .hr_employee_pk import PK_LEVELS
+from .hr_employee import PK_LEVELS
 
 GROUP_MANAGER = "all_staff_marketing.group_manager"
 PK_STATES = [

@@ -5,7 +5,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
-from .hr_employee_pk import PK_LEVELS
+from .hr_employee import PK_LEVELS
 
 #: Where each competition metric is read: table, employee column, summed value
 #: (None: count). Every source has ``company_id``, ``date`` and ``create_date``.

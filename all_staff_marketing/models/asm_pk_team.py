@@ -25,15 +25,12 @@ class AsmPkTeam(models.Model):
     )
     department_id = fields.Many2one(
         "hr.department",
-        string="Department",
         check_company=True,
         help="Optional: on creation the team takes the department's employees as "
         "members; add or remove members freely afterwards.",
     )
     member_ids = fields.One2many("asm.pk.member", "team_id", string="Members")
-    member_count = fields.Integer(
-        string="Member Count", compute="_compute_member_count"
-    )
+    member_count = fields.Integer(compute="_compute_member_count")
     score = fields.Float(
         compute="_compute_score",
         digits=(16, 2),
