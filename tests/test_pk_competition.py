@@ -264,6 +264,10 @@ class TestPkCompetition(AsmCase):
         # nobody settles an unaudited competition
         with self.assertRaises(UserError):
             july.with_user(self.user_manager).action_settle()
+        # closed again: a new audit round, validated this time
+        self._audit(july)
+        self.assertEqual(july.state, "audited")
+        self.assertEqual(july.review_ids.mapped("status"), ["approved"])
 
     def test_close_only_after_the_end(self):
         future = self._competition("Future PK", "2026-01-01", "2099-12-31")
