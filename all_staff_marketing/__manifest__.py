@@ -56,6 +56,11 @@
         "wizards/asm_statement_export_wizard_views.xml",
         "views/asm_statement_tier_views.xml",
         "views/tier_definition_views.xml",
+        # --- PK team competitions (branch pk; before menus.xml) ---
+        "data/asm_pk_tier_data.xml",
+        "views/asm_pk_competition_views.xml",
+        "views/asm_pk_team_views.xml",
+        "views/hr_employee_pk_views.xml",
         "views/menus.xml",
         # --- no vanishing shares, rules not retroactive, quota grace (branch m2) ---
         "wizards/asm_commission_backapply_wizard_views.xml",

@@ -32,3 +32,6 @@ from . import tier_definition
 from . import asm_commission_queue
 from . import asm_commission_backapply
 from . import tier_review
+from . import asm_pk_competition
+from . import asm_pk_team
+from . import asm_pk_member

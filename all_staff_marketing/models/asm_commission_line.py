@@ -20,6 +20,9 @@ LINE_KINDS = [
     ("event", "Event reward"),
     ("award", "Manual award"),
     ("manual", "Manual adjustment"),
+    ("pk_fee", "PK entry fee"),
+    ("pk_refund", "PK entry fee refund"),
+    ("pk_prize", "PK prize"),
 ]
 #: Fields only the system sets on a line (a manual adjustment never has them).
 SYSTEM_LINE_FIELDS = (
