@@ -56,6 +56,12 @@
         "wizards/asm_statement_export_wizard_views.xml",
         "views/asm_statement_tier_views.xml",
         "views/tier_definition_views.xml",
+        # --- leaderboards and My performance (branch lb) ---
+        "data/asm_leaderboard_data.xml",
+        "views/asm_performance_views.xml",
+        "views/asm_ranking_views.xml",
+        "wizards/asm_ranking_challenge_wizard_views.xml",
+        "views/res_config_settings_leaderboard_views.xml",
         "views/menus.xml",
         # --- no vanishing shares, rules not retroactive, quota grace (branch m2) ---
         "wizards/asm_commission_backapply_wizard_views.xml",

@@ -32,3 +32,10 @@ from . import tier_definition
 from . import asm_commission_queue
 from . import asm_commission_backapply
 from . import tier_review
+from . import asm_performance
+from . import asm_ranking
+from . import gamification_challenge
+from . import gamification_goal_definition
+from . import res_company_leaderboard
+from . import res_config_settings_leaderboard
+from . import gamification_goal
