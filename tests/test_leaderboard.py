@@ -6,12 +6,12 @@ C and nothing, i.e. 30, 30, 5, 5, 1 and 0 points (DOMAIN §3: A=30, B=5, C=1).
 
 from datetime import date
 
-from odoo import Command
+from odoo import Command, fields
 from odoo.addons.all_staff_marketing.models.asm_ranking import (
     competition_ranks,
     top_cut,
 )
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 from .common import AsmCase
 
@@ -340,3 +340,47 @@ class TestLeaderboard(AsmCase):
             .search([("challenge_id", "=", challenge.id)])
         )
         self.assertNotIn(ann_goal, visible)
+
+    def test_department_ranking_and_nightly_job(self):
+        wizard = (
+            self.env["asm.ranking.challenge.wizard"]
+            .with_user(self.manager)
+            .create(
+                {
+                    "company_id": self.lb_company.id,
+                    "department_id": self.sales.id,
+                    "period": "month",
+                    "date": MARCH,
+                    "metric": "points",
+                }
+            )
+        )
+        challenge = self.env["gamification.challenge"].browse(
+            wizard.action_create()["res_id"]
+        )
+        # Sales: Ann, Cid, Eve
+        self.assertEqual(
+            set(challenge.user_ids), {self.users[0], self.users[2], self.users[4]}
+        )
+        self.assertEqual(challenge.asm_department_id, self.sales)
+        # creating the ranking also froze the period's leaderboard
+        self.assertEqual(self._rankings()[self.employees[0]].rank, 1)
+        # a target of zero is refused with what to enter
+        wizard.target_goal = 0
+        with self.assertRaisesRegex(UserError, "above zero"):
+            wizard.action_create()
+        # the nightly job ranks this month for every company
+        self.env["asm.ranking"]._cron_asm_rankings()
+        today = fields.Date.context_today(self.env["asm.ranking"])
+        self.assertEqual(
+            self.env["asm.ranking"].search_count(
+                [
+                    ("company_id", "=", self.lb_company.id),
+                    ("period", "=", "month"),
+                    ("date_from", "=", today.replace(day=1)),
+                    ("metric", "=", "points"),
+                    ("department_id", "=", False),
+                ]
+            ),
+            6,
+        )

@@ -139,6 +139,10 @@ class AsmRankingChallengeWizard(models.TransientModel):
                 )
             )
         challenge.action_start()
+        # the leaderboard of the same period, from the same figures
+        self.env["asm.ranking"]._asm_compute_rankings(
+            self.company_id, self.period, self.date
+        )
         return {
             "type": "ir.actions.act_window",
             "res_model": "gamification.challenge",
