@@ -121,6 +121,10 @@ class TestLeaderboard(AsmCase):
             competition_ranks({"a": 30, "b": 30, "c": 5, "d": 5, "e": 1, "f": 0}),
             {"a": 1, "b": 1, "c": 3, "d": 3, "e": 5, "f": 6},
         )
+        # amounts tie to the cent
+        self.assertEqual(
+            competition_ranks({"a": 0.1 + 0.2, "b": 0.3}), {"a": 1, "b": 1}
+        )
         # population x 20 %, rounded down
         self.assertEqual(top_cut(10, 20), 2)
         self.assertEqual(top_cut(6, 20), 1)

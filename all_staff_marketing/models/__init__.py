@@ -36,6 +36,4 @@ from . import asm_performance
 from . import asm_ranking
 from . import gamification_challenge
 from . import gamification_goal_definition
-from . import res_company_leaderboard
-from . import res_config_settings_leaderboard
 from . import gamification_goal

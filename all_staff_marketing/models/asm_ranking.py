@@ -24,12 +24,13 @@ def competition_ranks(values):
     Equal values share the best rank of their group; the next rank skips as many
     places as there are tied entries (30, 30, 5, 5, 1, 0 → 1, 1, 3, 3, 5, 6).
     """
-    ordered = sorted(values.items(), key=lambda item: -item[1])
+    # sums of amounts: compare to the cent, so that 0.1 + 0.2 ties with 0.3
+    ordered = sorted(values.items(), key=lambda item: -round(item[1], 2))
     ranks = {}
     previous = None
     for position, (key, value) in enumerate(ordered, start=1):
-        if previous is None or value != previous[1]:
-            previous = (position, value)
+        if previous is None or round(value, 2) != previous[1]:
+            previous = (position, round(value, 2))
         ranks[key] = previous[0]
     return ranks
 
