@@ -388,3 +388,34 @@ class TestLeaderboard(AsmCase):
             ),
             6,
         )
+
+    def test_participant_screens_load(self):
+        """The leaderboard and My performance screens read only allowed fields."""
+        self.env["asm.ranking"]._asm_compute_rankings(self.lb_company, "month", MARCH)
+        eve = self.users[4]
+        Ranking = self.env["asm.ranking"].with_user(eve)
+        for view_type in ("list", "kanban", "search"):
+            Ranking.get_views([(False, view_type)])
+        result = Ranking.web_search_read(
+            [("metric", "=", "commission"), ("department_id", "=", False)],
+            {
+                "rank": {},
+                "employee_name": {},
+                "public_value": {},
+                "value_visible": {},
+                "is_top": {},
+                "department_id": {"fields": {"display_name": {}}},
+            },
+        )
+        figures = {
+            rec["employee_name"]: rec["public_value"] for rec in result["records"]
+        }
+        self.assertEqual(figures["Ann"], 0.0)  # not public
+        self.assertEqual(len(figures), 6)
+        # My performance: her own figures by month
+        groups = (
+            self.env["asm.performance"]
+            .with_user(eve)
+            .read_group([], ["value:sum"], ["date:month", "metric"], lazy=False)
+        )
+        self.assertEqual([(g["metric"], g["value"]) for g in groups], [("points", 1.0)])
