@@ -61,6 +61,12 @@
         "views/asm_pk_competition_views.xml",
         "views/asm_pk_team_views.xml",
         "views/hr_employee_pk_views.xml",
+        # --- leaderboards and My performance (branch lb) ---
+        "data/asm_leaderboard_data.xml",
+        "views/asm_performance_views.xml",
+        "views/asm_ranking_views.xml",
+        "wizards/asm_ranking_challenge_wizard_views.xml",
+        "views/res_config_settings_leaderboard_views.xml",
         "views/menus.xml",
         # --- no vanishing shares, rules not retroactive, quota grace (branch m2) ---
         "wizards/asm_commission_backapply_wizard_views.xml",

@@ -35,3 +35,8 @@ from . import tier_review
 from . import asm_pk_competition
 from . import asm_pk_team
 from . import asm_pk_member
+from . import asm_performance
+from . import asm_ranking
+from . import gamification_challenge
+from . import gamification_goal_definition
+from . import gamification_goal

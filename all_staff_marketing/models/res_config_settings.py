@@ -62,6 +62,22 @@ class ResConfigSettings(models.TransientModel):
     asm_default_referral_mode = fields.Selection(
         related="company_id.asm_default_referral_mode", readonly=False
     )
+    # --- leaderboards (branch lb) ---
+    asm_ranking_top_pct = fields.Float(
+        related="company_id.asm_ranking_top_pct", readonly=False
+    )
+    asm_public_points = fields.Boolean(
+        related="company_id.asm_public_points", readonly=False
+    )
+    asm_public_new_customers = fields.Boolean(
+        related="company_id.asm_public_new_customers", readonly=False
+    )
+    asm_public_collected = fields.Boolean(
+        related="company_id.asm_public_collected", readonly=False
+    )
+    asm_public_commission = fields.Boolean(
+        related="company_id.asm_public_commission", readonly=False
+    )
 
     def set_values(self):
         """Refuse to turn Pricelists off while an employee price list is active."""
