@@ -1,6 +1,7 @@
 /** @odoo-module **/
 // License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-// A participant registers a customer in the tiny My Referrals form and sees it listed.
+// A participant registers a customer in the tiny My Referrals form, submits it with
+// the form's button and sees it listed.
 // Stable selectors only (menu xml ids, field names): the tour also runs in zh_CN.
 import {registry} from "@web/core/registry";
 import {stepUtils} from "@web_tour/tour_service/tour_utils";
@@ -52,11 +53,15 @@ registry.category("web_tour.tours").add("asm_referral_tour", {
             run: 'select "handoff"',
         },
         {
-            // Participants may create referrals but not edit them afterwards, so the
-            // form has no Save button: leaving it saves the new record.
-            content: "Back to My Referrals (saves the referral)",
-            trigger: ".o_control_panel .breadcrumb-item a",
+            // Participants may create referrals but not edit them afterwards: the
+            // form's own button saves the new record and goes back to My Referrals.
+            content: "Submit referral",
+            trigger: ".o_form_view button[name=action_asm_submit_referral]",
             run: "click",
+        },
+        {
+            content: "Confirmation",
+            trigger: `.o_notification:contains('${CUSTOMER}')`,
         },
         {
             content: "The new referral is listed, with its referrer",
