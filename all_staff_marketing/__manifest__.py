@@ -56,6 +56,8 @@
         "wizards/asm_statement_export_wizard_views.xml",
         "views/asm_statement_tier_views.xml",
         "views/tier_definition_views.xml",
+        "views/loyalty_program_views.xml",
+        "views/res_partner_fission_views.xml",
         "views/menus.xml",
         # --- no vanishing shares, rules not retroactive, quota grace (branch m2) ---
         "wizards/asm_commission_backapply_wizard_views.xml",
