@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import Form
 
 from .commission_common import CommissionCase
 
@@ -305,3 +306,42 @@ class TestFission(CommissionCase):
             self.env["loyalty.program"].with_user(self.user_referrer).create(
                 {"name": "My own campaign", "program_type": "coupons"}
             )
+
+    def test_marketing_manager_runs_campaign_from_menu(self):
+        # loyalty programs belong to Sales: the campaigns' manager is an
+        # All-Staff Marketing manager who administers Sales too
+        manager = self._new_user(
+            "asm_fis_mgr",
+            "base.group_user,all_staff_marketing.group_manager,"
+            "sales_team.group_sale_manager",
+        )
+        menu = self.env.ref("all_staff_marketing.loyalty_program_menu_asm_referral")
+        menus = self.env["ir.ui.menu"].with_user(manager)
+        self.assertIn(menu.id, menus._visible_menu_ids())
+        # without Sales rights the menu is hidden rather than failing on open
+        marketing_only = self._new_user(
+            "asm_fis_mkt", "base.group_user,all_staff_marketing.group_manager"
+        )
+        self.assertNotIn(
+            menu.id,
+            self.env["ir.ui.menu"].with_user(marketing_only)._visible_menu_ids(),
+        )
+        participant_menus = self.env["ir.ui.menu"].with_user(self.user_referrer)
+        self.assertNotIn(menu.id, participant_menus._visible_menu_ids())
+        action = self.env.ref("all_staff_marketing.loyalty_program_action_asm_referral")
+        Program = (
+            self.env["loyalty.program"]
+            .with_user(manager)
+            .with_context(
+                default_asm_customer_referral=True, default_program_type="promotion"
+            )
+        )
+        with Form(Program) as form:
+            form.name = "Autumn referral campaign"
+            form.asm_referrer_program_id = self.reward_program
+            form.asm_referrer_points = COUPON_POINTS
+        campaign = form.record
+        self.assertTrue(campaign.asm_customer_referral)
+        self.assertEqual(campaign.program_type, "promotion")
+        self.assertEqual(campaign.reward_ids.discount, 10.0, "promotion default 10 %")
+        self.assertEqual(action.domain, "[('asm_customer_referral', '=', True)]")
