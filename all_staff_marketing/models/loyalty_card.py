@@ -131,9 +131,9 @@ class LoyaltyCard(models.Model):
         for card in new_cards:
             card.partner_id.message_post(
                 body=self.env._(
-                    "Referral coupon %(code)s granted (%(points)s points of "
-                    "%(program)s): %(customer)s, referred in campaign %(campaign)s, "
-                    "paid invoice %(invoice)s.",
+                    "Referral coupon %(code)s granted (%(points)s, %(program)s): "
+                    "%(customer)s, referred in campaign %(campaign)s, paid invoice "
+                    "%(invoice)s.",
                     code=card.code,
                     points=card.points_display,
                     program=card.program_id.name,
