@@ -35,7 +35,5 @@ from . import tier_review
 from . import loyalty_program
 from . import loyalty_card
 from . import account_move_fission
-from . import account_partial_reconcile_fission
-from . import res_partner_fission
 from . import sale_order_fission
 from . import crm_lead_fission
