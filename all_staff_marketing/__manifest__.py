@@ -67,6 +67,8 @@
         "views/asm_ranking_views.xml",
         "wizards/asm_ranking_challenge_wizard_views.xml",
         "views/res_config_settings_leaderboard_views.xml",
+        "views/loyalty_program_views.xml",
+        "views/res_partner_fission_views.xml",
         "views/menus.xml",
         # --- no vanishing shares, rules not retroactive, quota grace (branch m2) ---
         "wizards/asm_commission_backapply_wizard_views.xml",

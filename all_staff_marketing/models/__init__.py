@@ -40,3 +40,8 @@ from . import asm_ranking
 from . import gamification_challenge
 from . import gamification_goal_definition
 from . import gamification_goal
+from . import loyalty_program
+from . import loyalty_card
+from . import account_move_fission
+from . import sale_order_fission
+from . import crm_lead_fission

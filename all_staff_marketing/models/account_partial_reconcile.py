@@ -15,6 +15,10 @@ class AccountPartialReconcile(models.Model):
     def create(self, vals_list):
         partials = super().create(vals_list)
         partials._asm_run_engine("_process_new_partials", "process")
+        # a reconciliation may pay or refund a referred customer's first invoice
+        self.env["loyalty.card"]._asm_sync_referral_coupons(
+            partials.debit_move_id.move_id | partials.credit_move_id.move_id
+        )
         return partials
 
     def unlink(self):
