@@ -3,6 +3,8 @@ import math
 import time
 from collections import defaultdict, namedtuple
 
+import psycopg2
+
 import odoo.modules.module
 from odoo import api, fields, models
 from odoo.tools import SQL, config, float_compare, float_round, split_every
@@ -246,22 +248,33 @@ class AsmCommissionEngine(models.AbstractModel):
         """
         queue = self.env["asm.commission.queue"].sudo()
         in_test = config["test_enable"] or odoo.modules.module.current_test
-        if time_budget is None:
-            time_budget = float(
-                self.env["ir.config_parameter"]
-                .sudo()
-                .get_param("asm.commission_job_budget", 240)
-            )
-        deadline = time.monotonic() + time_budget
+        started = time.monotonic()
         done = 0
+        conflicts = 0
         while True:
-            handled = queue._process_batch(batch_size)
+            try:
+                handled = queue._process_batch(batch_size)
+            except psycopg2.errors.SerializationFailure:
+                # Odoo's transactions are REPEATABLE READ: rows another worker
+                # deleted since this transaction began cannot be locked; start
+                # again from a fresh snapshot
+                conflicts += 1
+                if in_test or conflicts > 10:
+                    raise
+                self.env.cr.rollback()
+                continue
             done += handled
             if not handled:
-                break
+                break  # an empty queue costs one query
             if not in_test:
                 self.env.cr.commit()
-            if time.monotonic() > deadline:
+            if time_budget is None:
+                time_budget = float(
+                    self.env["ir.config_parameter"]
+                    .sudo()
+                    .get_param("asm.commission_job_budget", 240)
+                )
+            if time.monotonic() - started > time_budget:
                 remaining = queue._count_ready()
                 self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
                 return done
