@@ -271,7 +271,9 @@ class AsmCommissionEngine(models.AbstractModel):
             if not handled:
                 break  # an empty queue costs one query
             if may_commit:
-                self.env.cr.commit()
+                # a cron job owns its transaction: each batch done is kept and seen
+                # by the other workers (Odoo's own crons do the same)
+                self.env.cr.commit()  # pylint: disable=invalid-commit
             if time_budget is None:
                 time_budget = float(
                     self.env["ir.config_parameter"]
