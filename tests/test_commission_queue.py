@@ -102,6 +102,27 @@ class TestCommissionQueue(CommissionCase):
         with self.assertQueryCount(1):
             self.assertEqual(self.Queue._process_batch(), 0)
 
+    def test_batch_queries_do_not_grow_with_the_batch(self):
+        """A batch costs the same number of queries for 2 or 6 payments; 10,000 x k
+        paid (k = 1..n) earns 100 x k each."""
+        warm = self._invoice(5000)
+        self._pay(warm, 5000, PAID)  # caches (rules, company) warmed by one run
+        counts = []
+        for n in (2, 6):
+            invoices = [self._invoice(10000 * (k + 1)) for k in range(n)]
+            for invoice in invoices:
+                self._pay(invoice, invoice.amount_total, PAID, run_job=False)
+            self.env.flush_all()
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            self.assertEqual(self.Queue._process_batch(), n)
+            counts.append(self.env.cr.sql_log_count - before)
+            self.assertEqual(
+                [self._lines(invoice).amount for invoice in invoices],
+                [100.0 * (k + 1) for k in range(n)],
+            )
+        self.assertEqual(counts[0], counts[1], counts)
+
     def test_payment_hook_queries(self):
         """The payment path: one INSERT (plus savepoint and the job's trigger)."""
         invoice = self._invoice(100000)
