@@ -145,26 +145,32 @@ class AsmCommissionEngine(models.AbstractModel):
     def _process_partials(self, partial_ids):
         """Create the lines earned or clawed back by these reconciliations.
 
-        Events run in reconciliation order, consecutive events of the same kind
-        together: a clawback only takes back what was earned before it, exactly as
-        if every reconciliation had been processed on its own.
+        Events keep their reconciliation order within each invoice (earnings and
+        clawbacks in alternating phases): a clawback only takes back what was earned
+        before it, exactly as if every reconciliation had been processed on its own,
+        with one engine call per phase (usually two) for the whole batch.
         """
         line_model = self.env["asm.commission.line"]
         events = self._read_partial_events(partial_ids)
         if not events:
             return line_model
         lines = line_model
-        runs = []
+        # phases alternate earn (even) and clawback (odd); an event goes to the
+        # first phase of its kind not before the last event of its invoice, so an
+        # invoice's events keep their order and other invoices share the phases
+        phases = defaultdict(list)
+        last = {}
         for event in events:
-            if runs and runs[-1][0] == event.kind:
-                runs[-1][1].append(event)
+            parity = 0 if event.kind == "earn" else 1
+            before = last.get(event.invoice_id, 0)
+            phase = before + (before % 2 != parity)
+            phases[phase].append(event)
+            last[event.invoice_id] = phase
+        for phase in sorted(phases):
+            if phase % 2 == 0:
+                lines |= self._generate_earn_lines(phases[phase])
             else:
-                runs.append((event.kind, [event]))
-        for kind, run in runs:
-            if kind == "earn":
-                lines |= self._generate_earn_lines(run)
-            else:
-                lines |= self._generate_clawback_lines(run)
+                lines |= self._generate_clawback_lines(phases[phase])
         line_model._update_quota_states(lines)
         return lines
 
