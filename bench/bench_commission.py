@@ -787,11 +787,18 @@ ENV_CONTEXT = {
 }
 
 
+_CONFIGURED = []  # the configuration is parsed once per process
+
+
 @contextmanager
 def open_env(args, commit=False):
     """An environment on ``args.database``; rolled back at the end unless
     ``commit`` (or ``--commit``)."""
-    config.parse_config(["-c", args.config, "-d", args.database, "--log-level=warn"])
+    if not _CONFIGURED:
+        config.parse_config(
+            ["-c", args.config, "-d", args.database, "--log-level=warn"]
+        )
+        _CONFIGURED.append(args.database)
     registry = odoo.modules.registry.Registry(args.database)
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, dict(ENV_CONTEXT))
