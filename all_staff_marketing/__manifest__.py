@@ -62,6 +62,8 @@
         "views/asm_commission_backapply_views.xml",
         # --- least privilege: attribution corrections ---
         "wizards/asm_attribution_correction_views.xml",
+        # --- commission queue: engine off the payment path (branch q) ---
+        "views/asm_commission_queue_views.xml",
     ],
     "external_dependencies": {"python": ["xlsxwriter"]},
     "assets": {

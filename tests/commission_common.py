@@ -160,14 +160,23 @@ class CommissionCase(AsmCase):
         return move
 
     @classmethod
-    def _pay(cls, move, amount, pay_date):
-        """Register a payment of ``amount`` on ``move`` (invoice or credit note)."""
+    def _pay(cls, move, amount, pay_date, run_job=True):
+        """Register a payment of ``amount`` on ``move`` (invoice or credit note),
+        then run the commission job (``run_job``) as the cron does after commit."""
         wizard = (
             cls.env["account.payment.register"]
             .with_context(active_model="account.move", active_ids=move.ids)
             .create({"amount": amount, "payment_date": pay_date})
         )
-        return wizard._create_payments()
+        payments = wizard._create_payments()
+        if run_job:
+            cls._run_job()
+        return payments
+
+    @classmethod
+    def _run_job(cls):
+        """Run the commission queue job (payments are computed in the background)."""
+        return cls.env["asm.commission.engine"]._cron_recompute()
 
     def _lines(self, invoice, **domain):
         dom = [("invoice_id", "=", invoice.id)]

@@ -72,6 +72,7 @@ class TestCommissionCorrections(CommissionCase):
             lambda line: line.account_id == self._receivable(invoice).account_id
         )
         self._receivable(invoice).remove_move_reconcile()
+        self._run_job()
         reversal = self._lines(invoice, kind="reversal")
         self.assertEqual(reversal.amount, -1000)
         self.assertEqual(reversal.reversed_line_id, earned)
@@ -80,12 +81,14 @@ class TestCommissionCorrections(CommissionCase):
         self.assertEqual(earned.amount, 1000)  # never edited
         # paying again (the same payment reconciled again) produces new lines
         (pay_line | self._receivable(invoice)).reconcile()
+        self._run_job()
         lines = self._lines(invoice)
         self.assertEqual(lines.mapped("kind"), ["earn", "reversal", "earn"])
         self.assertEqual(self._total(lines), 1000)
         # cancelling the payment reverses again
         payment.action_draft()
         payment.action_cancel()
+        self._run_job()
         self.assertEqual(self._total(self._lines(invoice)), 0)
         self.assertEqual(len(self._lines(invoice, kind="reversal")), 2)
 
@@ -167,6 +170,7 @@ class TestCommissionCorrections(CommissionCase):
             manual.statement_id = march
         # the payment is unreconciled after approval: the correction is a new line
         self._receivable(invoice).remove_move_reconcile()
+        self._run_job()
         self.assertEqual(earned.amount, 600)
         self.assertEqual(earned.statement_id, march)
         self.assertEqual(march.amount_total, 600)

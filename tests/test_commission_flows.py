@@ -88,7 +88,9 @@ class FlowCase(CommissionCase):
             .with_context(active_model="account.move", active_ids=moves.ids)
             .create({"payment_date": pay_date, **vals})
         )
-        return wizard._create_payments()
+        payments = wizard._create_payments()
+        self._run_job()
+        return payments
 
     def _receivable(self, move):
         return move.line_ids.filtered(lambda line: line.display_type == "payment_term")
@@ -326,6 +328,7 @@ class TestOnlyMoney(FlowCase):
         goodwill = self._invoice(10000, move_type="out_refund")
         self.assertFalse(goodwill.reversed_entry_id)
         invoice.js_assign_outstanding_line(self._receivable(goodwill).id)
+        self._run_job()
         self.assertEqual(invoice.amount_residual, 90000)
         self.assertFalse(self._lines(invoice))
         self._pay_wizard(invoice, amount=90000)
@@ -433,6 +436,7 @@ class TestOnlyMoney(FlowCase):
         self.assertEqual(refund.payment_state, "not_paid")
         second = self._invoice(100000)
         second.js_assign_outstanding_line(self._receivable(refund).id)
+        self._run_job()
         self.assertEqual(second.amount_residual, 50000)
         self._pay_wizard(second, amount=50000)
         self.assertEqual(self._total(self._lines(first)), 1000)
@@ -475,6 +479,7 @@ class TestOnlyMoney(FlowCase):
             entry.action_post()
             entry_line = entry.line_ids.filtered(lambda x: x.account_id == receivable)
             invoice.js_assign_outstanding_line(entry_line.id)
+            self._run_job()
         self.assertEqual(invoice.amount_residual, 20000)
         line = self._lines(invoice)
         self.assertEqual(line.payment_move_id.journal_id, netting)

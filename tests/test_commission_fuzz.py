@@ -323,7 +323,11 @@ def draw_scenario(rng, excluded=EXCLUDED):
         if inv["terms"] in excluded:
             inv["terms"] = "plain"
     business = rng.random() < 0.25
+    # the queue job runs after each operation, or once after all of them (payments
+    # and their removals all queued before the job: same amounts)
+    deferred = rng.random() < 0.3
     return {
+        "deferred_job": deferred,
         "business": business and "business_salesperson" not in excluded,
         "foreign": foreign and "foreign_currency" not in excluded,
         "shares": dict(zip(ROLES, split, strict=True)),
@@ -343,6 +347,8 @@ def shrink_candidates(scenario):
         yield {**scenario, "foreign": False}
     if scenario["business"]:
         yield {**scenario, "business": False}
+    if scenario.get("deferred_job"):
+        yield {**scenario, "deferred_job": False}
     if scenario["shares"]["service"]:
         yield {**scenario, "shares": dict(zip(ROLES, SHARE_SPLITS[0], strict=True))}
     for position, inv in enumerate(invoices):
@@ -464,7 +470,12 @@ def describe_scenario(scenario):
         if scenario["business"]
         else "salesperson outside business departments"
     )
-    rows = [f"  {currency}; shares {shares}; {seller}"]
+    job = (
+        "commission job once after all operations"
+        if scenario.get("deferred_job")
+        else "commission job after each operation"
+    )
+    rows = [f"  {currency}; shares {shares}; {seller}; {job}"]
     for index, inv in enumerate(scenario["invoices"]):
         tax = f"{TAX_PCT:g} % tax" if inv["tax"] else "no tax"
         lines = ", ".join(
@@ -1243,9 +1254,12 @@ class ScenarioRunner:
             try:
                 with self.env.cr.savepoint():
                     note = handler(*op[1:])
+                    if not self.scenario.get("deferred_job"):
+                        self._run_job()
             except (UserError, ValidationError) as error:
                 note = f"refused by Odoo: {error}"
             self.notes.append(note)
+        self._run_job()
         mismatches, n_lines = self.compare()
         if not mismatches:
             # the nightly safety net must find nothing missing and change nothing
@@ -1253,6 +1267,10 @@ class ScenarioRunner:
             mismatches, n_lines = self.compare()
             mismatches = [f"after the nightly recompute: {m}" for m in mismatches]
         return mismatches, n_lines
+
+    def _run_job(self):
+        """The commission queue job, as the cron runs it after each commit."""
+        self.env["asm.commission.engine"]._cron_recompute()
 
     def compare(self):
         self.env.flush_all()

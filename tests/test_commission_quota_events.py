@@ -62,6 +62,7 @@ class TestCommissionQuota(CommissionCase):
         line.invoice_id.line_ids.filtered(
             lambda aml: aml.display_type == "payment_term"
         ).remove_move_reconcile()
+        self._run_job()
         reversal = self._lines(line.invoice_id, kind="reversal")
         self.assertEqual((line.state, reversal.state), ("void", "void"))
         self.assertEqual(reversal.amount, -300)

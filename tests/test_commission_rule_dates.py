@@ -100,28 +100,28 @@ class TestRuleDates(CommissionCase):
         self.assertEqual(self._lines(older).amount, 300)
         self.assertEqual(self._total(self._lines(old)), 1000)
 
-    def test_failed_hook_is_queued_and_retried_once(self):
+    def test_failed_job_is_kept_and_retried_once(self):
         self.rule.action_unarchive()  # no date limit
         engine_class = type(self.env["asm.commission.engine"])
         with (
             patch.object(
                 engine_class, "_process_partials", side_effect=RuntimeError("boom")
             ),
-            mute_logger(
-                "odoo.addons.all_staff_marketing.models.account_partial_reconcile"
-            ),
+            mute_logger("odoo.addons.all_staff_marketing.models.asm_commission_queue"),
         ):
-            invoice = self._sale(100000, self.last_month)
+            invoice = self._sale(100000, self.last_month)  # runs the job
         self.assertFalse(self._lines(invoice))
         queued = self.env["asm.commission.queue"].search([])
         self.assertEqual(len(queued), 1)
-        self.assertEqual(queued.error, "boom")
-        self.assertEqual(len(self.engine._recompute()), 1)
-        self.assertEqual(self._lines(invoice).amount, 1000)  # 1 % of 100,000
+        self.assertEqual((queued.error, queued.attempts), ("boom", 1))
+        # left alone until its retry time, then retried: 1 % of 100,000
+        self.assertFalse(self.engine._recompute())
+        queued.action_retry()
+        self.assertEqual(self._lines(invoice).amount, 1000)
         self.assertFalse(self.env["asm.commission.queue"].search([]))
         self.assertFalse(self.engine._recompute())
 
-    def test_failed_unreconcile_is_queued_and_reversed(self):
+    def test_failed_unreconcile_is_kept_and_reversed(self):
         self.rule.action_unarchive()
         invoice = self._sale(100000, self.last_month)
         earned = self._lines(invoice)
@@ -130,18 +130,18 @@ class TestRuleDates(CommissionCase):
         receivable = invoice.line_ids.filtered(
             lambda line: line.display_type == "payment_term"
         )
+        receivable.remove_move_reconcile()
         with (
             patch.object(
                 engine_class, "_reverse_partials", side_effect=RuntimeError("down")
             ),
-            mute_logger(
-                "odoo.addons.all_staff_marketing.models.account_partial_reconcile"
-            ),
+            mute_logger("odoo.addons.all_staff_marketing.models.asm_commission_queue"),
         ):
-            receivable.remove_move_reconcile()
+            self.engine._cron_recompute()
         self.assertEqual(self._lines(invoice), earned)  # not reversed yet
         queued = self.env["asm.commission.queue"].search([])
-        self.assertEqual(queued.operation, "reverse")
+        self.assertEqual((queued.operation, queued.error), ("reverse", "down"))
+        queued.sudo().retry_after = False
         reversal = self.engine._recompute()
         self.assertEqual(reversal.reversed_line_id, earned)
         self.assertEqual(reversal.amount, -1000)

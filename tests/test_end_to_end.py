@@ -152,6 +152,8 @@ class TestEndToEnd(AsmCase):
         self.env["account.payment.register"].with_context(
             active_model="account.move", active_ids=invoice.ids
         ).create({"amount": amount, "payment_date": pay_date})._create_payments()
+        # the commission lines are computed by the queue job, as after the commit
+        self.env["asm.commission.engine"]._cron_recompute()
 
     def _validate(self, statement, user):
         action = statement.with_user(user).validate_tier()

@@ -17,6 +17,23 @@ class AccountMove(models.Model):
         string="Commissions", compute="_compute_asm_commission_count"
     )
 
+    asm_commission_pending = fields.Boolean(
+        string="Commissions Being Computed",
+        compute="_compute_asm_commission_pending",
+        groups="all_staff_marketing.group_manager",
+        help="Payments of this invoice wait in the commission queue: their commission "
+        "lines appear within seconds.",
+    )
+
+    def _compute_asm_commission_pending(self):
+        pending = (
+            self.env["asm.commission.queue"]
+            .sudo()
+            ._get_pending_invoice_ids([move_id for move_id in self.ids if move_id])
+        )
+        for move in self:
+            move.asm_commission_pending = move.id in pending
+
     def _compute_asm_commission_count(self):
         counts = dict(
             self.env["asm.commission.line"]._read_group(

@@ -14,39 +14,36 @@ class AccountPartialReconcile(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         partials = super().create(vals_list)
-        partials._asm_run_engine("_process_new_partials", "process")
+        partials._asm_enqueue("process")
         return partials
 
     def unlink(self):
-        self._asm_run_engine("_reverse_partials", "reverse")
+        self._asm_enqueue("reverse")
         return super().unlink()
 
-    def _asm_run_engine(self, method, operation):
-        """Run a commission engine entry point on these reconciliations.
+    def _asm_enqueue(self, operation):
+        """Queue these reconciliations for the commission job; no engine here.
 
-        A commission problem must never block accounting: on error the work is rolled
-        back to a savepoint, logged, and the reconciliations are queued
-        (``asm.commission.queue``) for the nightly job to retry.
+        One insert in the reconciliation's own transaction (a crash loses nothing)
+        and a trigger of the job, which computes the lines within seconds of the
+        commit. A commission problem must never block accounting: on error the
+        insert is rolled back to a savepoint and logged.
         """
         if not self:
             return
-        # system step: whoever reconciles does not manage commission lines; the
-        # key suffix belongs to the attribution correction, never to a client
-        engine = (
-            self.env["asm.commission.engine"]
-            .sudo()
-            .with_context(asm_line_key_suffix=False)
+        # accounting's own pending writes are flushed outside the savepoint: their
+        # errors are accounting's, never swallowed here
+        self.env["account.partial.reconcile"].flush_model()
+        self.env["account.move.line"].flush_model(["move_id", "display_type"])
+        self.env["account.move"].flush_model(
+            ["move_type", "referrer_id", "reversed_entry_id"]
         )
         try:
-            with self.env.cr.savepoint():
-                getattr(engine, method)(self.ids)
-        except Exception as error:
+            with self.env.cr.savepoint(flush=False):
+                self.env["asm.commission.queue"].sudo()._enqueue(self.sudo(), operation)
+        except Exception:
             _logger.exception(
-                "Commission engine %s failed on reconciliations %s; queued for the "
-                "recompute job.",
-                method,
+                "Could not queue reconciliations %s for the commission job (%s).",
                 self.ids,
-            )
-            self.env["asm.commission.queue"].sudo()._enqueue(
-                self.sudo(), operation, error=str(error)
+                operation,
             )

@@ -1,9 +1,11 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import math
+import time
 from collections import defaultdict, namedtuple
 
+import odoo.modules.module
 from odoo import api, fields, models
-from odoo.tools import SQL, float_compare, float_round, split_every
+from odoo.tools import SQL, config, float_compare, float_round, split_every
 
 from .account_journal import MONEY_JOURNAL_TYPES
 
@@ -99,9 +101,12 @@ def paid_fraction(reconciled, factor, total):
 class AsmCommissionEngine(models.AbstractModel):
     """Commission lines from money received: payments, refunds, unreconciliations.
 
-    Entry points: ``_process_partials`` (called when reconciliations are created),
-    ``_reverse_partials`` (when they are removed) and ``_recompute`` (cron/button:
-    adds what is missing). Everything works on batches: a fixed number of queries per
+    Creating or removing a reconciliation only queues it (``asm.commission.queue``);
+    the queue job (``_cron_recompute``, triggered at once, run by any cron worker)
+    calls ``_run_queue_rows``, which calls ``_process_partials`` (reconciliations
+    created) and ``_reverse_partials`` (removed); ``_recompute`` is the managers'
+    button running the queue at once. Everything works on batches: a fixed number of
+    queries per
     batch, whatever the number of invoice lines and beneficiaries. Lines are inserted
     with ``asm.commission.line._insert_lines`` (unique keys), so every entry point can
     run any number of times.
@@ -136,21 +141,34 @@ class AsmCommissionEngine(models.AbstractModel):
     # ------------------------------------------------------------------
     @api.model
     def _process_partials(self, partial_ids):
-        """Create the lines earned or clawed back by these reconciliations."""
+        """Create the lines earned or clawed back by these reconciliations.
+
+        Events run in reconciliation order, consecutive events of the same kind
+        together: a clawback only takes back what was earned before it, exactly as
+        if every reconciliation had been processed on its own.
+        """
         line_model = self.env["asm.commission.line"]
         events = self._read_partial_events(partial_ids)
         if not events:
             return line_model
-        lines = self._generate_earn_lines([e for e in events if e.kind == "earn"])
-        lines |= self._generate_clawback_lines(
-            [e for e in events if e.kind == "clawback"]
-        )
+        lines = line_model
+        runs = []
+        for event in events:
+            if runs and runs[-1][0] == event.kind:
+                runs[-1][1].append(event)
+            else:
+                runs.append((event.kind, [event]))
+        for kind, run in runs:
+            if kind == "earn":
+                lines |= self._generate_earn_lines(run)
+            else:
+                lines |= self._generate_clawback_lines(run)
         line_model._update_quota_states(lines)
         return lines
 
     @api.model
     def _reverse_partials(self, partial_ids):
-        """Reverse the lines produced by reconciliations that are being removed."""
+        """Reverse the lines produced by reconciliations that were removed."""
         originals = self.env["asm.commission.line"].search(
             [
                 ("partial_id", "in", list(partial_ids)),
@@ -162,70 +180,107 @@ class AsmCommissionEngine(models.AbstractModel):
         )
 
     @api.model
-    def _recompute(self, companies=None, batch_size=2000):
-        """Process the reconciliations waiting in ``asm.commission.queue``.
+    def _run_queue_rows(self, rows):
+        """Run the engine on claimed queue rows [(id, partial id, operation)].
 
-        Reconciliations are processed once, when they are created or removed; only
-        those whose hook failed wait in the queue. History is never rescanned: a rule
-        created later does not pay old payments (that is the explicit, logged
-        ``asm.commission.backapply`` action). Returns the created lines.
+        In id order, consecutive rows of the same operation together. 'process' of a
+        reconciliation that no longer exists creates nothing (nothing to read);
+        'reverse' reverses the lines that exist, and only for reconciliations that
+        are really gone. Months already closed for the quota are decided at once (a
+        late payment). Returns the created lines.
         """
-        companies = companies or self.env["res.company"].search([])
-        queue_model = self.env["asm.commission.queue"]
         line_model = self.env["asm.commission.line"]
-        items = queue_model.search_fetch(
-            [("company_id", "in", companies.ids)],
-            ["partial_id", "operation"],
-            order="id",
-        )
-        if not items:
-            return line_model
-        created_ids = []
-        to_reverse = items.filtered(lambda item: item.operation == "reverse")
-        if to_reverse:
-            partial_ids = to_reverse.mapped("partial_id")
-            existing = set(
-                self.env["account.partial.reconcile"].browse(partial_ids).exists().ids
-            )
-            vanished = line_model.search(
-                [
-                    ("partial_id", "in", [p for p in partial_ids if p not in existing]),
-                    ("kind", "in", ("earn", "clawback")),
-                ]
-            )
-            created_ids += self._reverse_lines(
-                vanished, self.env._("Reversal: the reconciliation no longer exists")
-            ).ids
-            to_reverse.unlink()
-        to_process = items - to_reverse
-        partial_ids = sorted(set(to_process.mapped("partial_id")))
-        for batch in split_every(batch_size, partial_ids, list):
-            created_ids += self._process_new_partials(batch, close_months=False).ids
-            # keep memory flat on big runs; everything is flushed first
-            self.env.invalidate_all()
-        created = line_model.browse(created_ids)
-        # months are closed once every batch is in: a month's lines may span batches
+        runs = []
+        for _id, partial_id, operation in rows:
+            if runs and runs[-1][0] == operation:
+                runs[-1][1].append(partial_id)
+            else:
+                runs.append((operation, [partial_id]))
+        created = line_model
+        for operation, partial_ids in runs:
+            if operation == "process":
+                lines = self._process_partials(partial_ids)
+                self._note_share_redirects(lines)
+                created |= lines
+            else:
+                self.env.cr.execute(
+                    "SELECT id FROM account_partial_reconcile WHERE id = ANY(%s)",
+                    [partial_ids],
+                )
+                existing = {row[0] for row in self.env.cr.fetchall()}
+                gone = [pid for pid in partial_ids if pid not in existing]
+                if gone:
+                    created |= self._reverse_partials(gone)
         line_model._update_quota_states(created, close=True)
         return created
 
     @api.model
-    def _cron_recompute(self):
-        """Nightly: reconciliations whose hook failed (queued), never all history."""
-        self._recompute()
+    def _recompute(self, companies=None, batch_size=2000):
+        """Process the queue (``asm.commission.queue``) now, in this transaction.
+
+        The button of managers: no commit, every ready row of ``companies``. History
+        is never rescanned: a rule created later does not pay old payments (that is
+        the explicit, logged ``asm.commission.backapply`` action). Returns the
+        created lines.
+        """
+        queue = self.env["asm.commission.queue"].sudo()
+        company_ids = companies.ids if companies is not None else None
+        created = self.env["asm.commission.line"]
+        while True:
+            handled, lines = queue._run_batch(batch_size, company_ids=company_ids)
+            if not handled:
+                return created
+            created |= lines
+
+    @api.model
+    def _cron_recompute(self, batch_size=2000, time_budget=None):
+        """The queue job: process queued reconciliations batch after batch.
+
+        Each batch is committed (never in tests), so a crash keeps the work done and
+        other workers see it; stops when the queue is empty or after
+        ``time_budget`` seconds (default: the ``asm.commission_job_budget`` system
+        parameter, 240), reporting the rest to ``ir.cron._notify_progress`` so the
+        cron runs again at once. Other Odoo servers running crons claim other
+        batches at the same time (``FOR UPDATE SKIP LOCKED``). Returns the number of
+        rows handled.
+        """
+        queue = self.env["asm.commission.queue"].sudo()
+        in_test = config["test_enable"] or odoo.modules.module.current_test
+        if time_budget is None:
+            time_budget = float(
+                self.env["ir.config_parameter"]
+                .sudo()
+                .get_param("asm.commission_job_budget", 240)
+            )
+        deadline = time.monotonic() + time_budget
+        done = 0
+        while True:
+            handled = queue._process_batch(batch_size)
+            done += handled
+            if not handled:
+                break
+            if not in_test:
+                self.env.cr.commit()
+            if time.monotonic() > deadline:
+                remaining = queue._count_ready()
+                self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+                return done
+        if done:
+            self.env["ir.cron"]._notify_progress(done=done, remaining=0)
+        return done
 
     @api.model
     def _process_new_partials(self, partial_ids, close_months=True):
-        """Process reconciliations once: lines, share notes, quota, queue cleared.
+        """Process reconciliations once: lines, share notes, quota.
 
-        The entry point of every caller that processes reconciliations (creation
-        hook, queue, back-application). ``close_months``: evaluate at once the lines
-        dated in months already closed for the quota (a late payment).
+        Used by the back-application of rules (``_apply_rules_to_past``).
+        ``close_months``: evaluate at once the lines dated in months already closed
+        for the quota (a late payment).
         """
         line_model = self.env["asm.commission.line"]
         partial_ids = list(partial_ids)
         lines = self._process_partials(partial_ids)
         self._note_share_redirects(lines)
-        self.env["asm.commission.queue"]._dequeue(partial_ids)
         if close_months:
             line_model._update_quota_states(lines, close=True)
         return lines

@@ -197,6 +197,12 @@ class AsmCommissionLine(models.Model):
         help="Why the amount is what it is: days late and deduction, the reason of "
         "a void or on-hold line, who holds a redirected share.",
     )
+    invoice_pending = fields.Boolean(
+        string="Being Computed",
+        compute="_compute_invoice_pending",
+        help="More payments of this line's invoice wait in the commission queue: "
+        "their lines appear within seconds.",
+    )
 
     _sql_constraints = [
         (
@@ -205,6 +211,16 @@ class AsmCommissionLine(models.Model):
             "This commission line was already generated.",
         )
     ]
+
+    def _compute_invoice_pending(self):
+        # system read: the queue is technical, the flag is not
+        pending = (
+            self.env["asm.commission.queue"]
+            .sudo()
+            ._get_pending_invoice_ids(self.sudo().invoice_id.ids)
+        )
+        for line in self:
+            line.invoice_pending = line.sudo().invoice_id.id in pending
 
     @api.depends("days_late", "deduction_pct", "reason", "share_note")
     def _compute_explanation(self):

@@ -192,6 +192,9 @@ class AsmAttributionCorrection(models.TransientModel):
         """
         terms = invoices.line_ids
         partials = terms.matched_debit_ids | terms.matched_credit_ids
+        # computed below: the queue job must not compute them a second time (waits
+        # for a worker processing them now, whose lines are then reversed below)
+        self.env["asm.commission.queue"].sudo()._dequeue(partials.ids)
         lines = (
             self.env["asm.commission.line"]
             .sudo()
