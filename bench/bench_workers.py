@@ -154,13 +154,18 @@ def main():
         with open_env(args, commit=True) as env:
             lines, amount = line_totals(env.cr)
             left = pending(env.cr)
+            env.cr.execute(
+                "SELECT kind, count(*), sum(amount) FROM asm_commission_line "
+                "GROUP BY kind ORDER BY kind"
+            )
+            kinds = {kind: (n, total) for kind, n, total in env.cr.fetchall()}
         runs.append((count, seconds, lines, amount))
         log(
             f"{count} worker(s): {queued} reconciliations -> {lines} lines in "
             f"{seconds:.1f} s = {lines / seconds:,.0f} lines/s "
             f"(speed-up {runs[0][1] / seconds:.2f}x); batches per worker "
             f"{[s[0] for s in stats]}, retried {sum(s[1] for s in stats)}; "
-            f"sum of amounts {amount}; {left} left in the queue"
+            f"sum of amounts {amount}; {left} left in the queue; by kind {kinds}"
         )
     figures = {(lines, amount) for _c, _s, lines, amount in runs}
     if len(figures) != 1:
