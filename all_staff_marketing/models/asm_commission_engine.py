@@ -3,6 +3,8 @@ import math
 import time
 from collections import defaultdict, namedtuple
 
+import psycopg2
+
 import odoo.modules.module
 from odoo import api, fields, models
 from odoo.tools import SQL, config, float_compare, float_round, split_every
@@ -236,32 +238,49 @@ class AsmCommissionEngine(models.AbstractModel):
     def _cron_recompute(self, batch_size=2000, time_budget=None):
         """The queue job: process queued reconciliations batch after batch.
 
-        Each batch is committed (never in tests), so a crash keeps the work done and
-        other workers see it; stops when the queue is empty or after
-        ``time_budget`` seconds (default: the ``asm.commission_job_budget`` system
-        parameter, 240), reporting the rest to ``ir.cron._notify_progress`` so the
-        cron runs again at once. Other Odoo servers running crons claim other
-        batches at the same time (``FOR UPDATE SKIP LOCKED``). Returns the number of
-        rows handled.
+        As a cron job, each batch is committed (never in tests or when called from
+        other code), so a crash keeps the work done and other workers see it. Stops
+        when the queue is empty or after ``time_budget`` seconds (default: the
+        ``asm.commission_job_budget`` system parameter, 240), reporting the rest to
+        ``ir.cron._notify_progress`` so the cron runs again at once. Other workers
+        claim other batches at the same time (``FOR UPDATE SKIP LOCKED``). Returns
+        the number of rows handled.
         """
         queue = self.env["asm.commission.queue"].sudo()
-        in_test = config["test_enable"] or odoo.modules.module.current_test
-        if time_budget is None:
-            time_budget = float(
-                self.env["ir.config_parameter"]
-                .sudo()
-                .get_param("asm.commission_job_budget", 240)
-            )
-        deadline = time.monotonic() + time_budget
+        # commit between batches only as a cron job (never in tests, module data or
+        # a request calling this method)
+        may_commit = bool(self.env.context.get("cron_id")) and not (
+            config["test_enable"] or odoo.modules.module.current_test
+        )
+        started = time.monotonic()
         done = 0
+        conflicts = 0
         while True:
-            handled = queue._process_batch(batch_size)
+            try:
+                handled = queue._process_batch(batch_size)
+            except psycopg2.errors.SerializationFailure:
+                # Odoo's transactions are REPEATABLE READ: rows another worker
+                # deleted since this transaction began cannot be locked; start
+                # again from a fresh snapshot
+                conflicts += 1
+                if not may_commit or conflicts > 10:
+                    raise
+                self.env.cr.rollback()
+                continue
             done += handled
             if not handled:
-                break
-            if not in_test:
-                self.env.cr.commit()
-            if time.monotonic() > deadline:
+                break  # an empty queue costs one query
+            if may_commit:
+                # a cron job owns its transaction: each batch done is kept and seen
+                # by the other workers (Odoo's own crons do the same)
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+            if time_budget is None:
+                time_budget = float(
+                    self.env["ir.config_parameter"]
+                    .sudo()
+                    .get_param("asm.commission_job_budget", 240)
+                )
+            if time.monotonic() - started > time_budget:
                 remaining = queue._count_ready()
                 self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
                 return done
