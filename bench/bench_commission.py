@@ -21,16 +21,27 @@ reconciliations are inserted with plain SQL (only the columns the engine reads; 
 payment entry is its receivable line and its bank line, so that it is money), the
 configuration (rules with tiers, multipliers, brackets) with the ORM.
 
-Measured:
-1. the SQL floor: one plain aggregate over the same rows (reconciliation x invoice
-   line), best of 3;
-2. line generation: ``asm.commission.engine._apply_rules_to_past()`` over every
-   reconciliation (what "Apply Rules to Past Payments" runs; the reconcile hook and
-   the nightly queue run the same code), its rows/second, SQL queries, and ratio to
-   the floor;
-3. the same run again (must create nothing: idempotency);
-4. statements: ``asm.statement._generate_statements`` month after month, time and
-   queries for one month.
+Measured (each ratio from figures of the same run):
+1. the SQL read floor: one plain aggregate over the same rows (reconciliation x
+   invoice line), best of 3;
+2. cold-queue generation: every reconciliation queued with one INSERT (the hook's
+   own ``asm.commission.queue._enqueue``), then ``_process_batch(limit=--batch)`` in
+   a loop until the queue is empty (before that API existed:
+   ``asm.commission.engine._apply_rules_to_past``; the path measured is printed):
+   time, lines/s, SQL queries, ratio to the read floor (target <= 10x) and to
+3. the SQL write floor: a plain ``INSERT ... SELECT`` of the same lines into
+   asm_commission_line (rolled back; target: generation <= 1.5x that);
+4. with ``--indexes``: the indexes and foreign keys of asm_commission_line, what
+   each index and the foreign keys cost that insert (on a bare copy of the table),
+   and what deleting a journal entry costs without an index on payment_move_id;
+5. the background job with an empty queue at that size (target < 1 s), and the
+   back-application of rules again (must create nothing: idempotency);
+6. statements: ``asm.statement._generate_statements`` month after month, time and
+   queries of each month and of the busiest one.
+
+Reproduce: ``BENCH_DB=asm_bench bash scripts/bench.sh bench/bench_commission.py
+--scale 0.1 --indexes`` (or ``make bench ARGS="bench/bench_commission.py --scale
+0.1"``); every script prints the command it ran.
 """
 
 import argparse
