@@ -200,7 +200,7 @@ def run(env, args):
         f"left by the hook: {lines_after - lines_before} commission lines created "
         f"during the payments, {queued} reconciliations queued"
     )
-    if "_process_batch" in env["asm.commission.queue"]:
+    if hasattr(type(env["asm.commission.queue"]), "_process_batch"):
         with Clock(cr) as later:
             while env["asm.commission.queue"].sudo()._process_batch(limit=2000):
                 pass
