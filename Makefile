@@ -10,5 +10,5 @@ test:  ## the whole suite (extra pytest args: make test ARGS="tests/test_install
 lint:  ## ruff + pylint-odoo (OCA mandatory checks)
 	bash scripts/lint.sh
 
-bench:
-	bash scripts/bench.sh
+bench: ## benchmarks (one script: make bench ARGS="bench/bench_payment.py --payments 100")
+	bash scripts/bench.sh $(ARGS)
