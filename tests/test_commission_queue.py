@@ -227,6 +227,33 @@ class TestCommissionQueue(CommissionCase):
         self.assertFalse(self._queued())
         self.assertEqual([len(self._lines(invoice)) for invoice in invoices], [1, 1, 1])
 
+    def test_invoice_work_runs_in_queue_order(self):
+        """60,000 then 40,000 paid on one 100,000 invoice (1 %, 70/30). While the
+        first payment's row waits (a failed row before its retry time, or a row
+        another worker holds), the second is not computed before it; then both are:
+        420 + 280 and 180 + 120 = 1,000."""
+        invoice = self._invoice(100000, shares=(70, 30, 0))
+        self._pay(invoice, 60000, PAID, run_job=False)
+        self._pay(invoice, 40000, PAID, run_job=False)
+        first, second = self._queued(invoice).sorted("id")
+        first.sudo().retry_after = fields.Datetime.now() + timedelta(hours=1)
+        self.assertEqual(self._run_job(), 0)
+        self.assertFalse(self._lines(invoice))
+        self.assertTrue(second.exists())
+        first.sudo().retry_after = False
+        self.assertEqual(self._run_job(), 2)
+        lines = self._lines(invoice)
+        self.assertEqual(
+            sorted((line.employee_id.name, line.amount) for line in lines),
+            [
+                ("Rita Referrer", 280),
+                ("Rita Referrer", 420),
+                ("Sam Salesperson", 120),
+                ("Sam Salesperson", 180),
+            ],
+        )
+        self.assertEqual(sum(lines.mapped("amount")), 1000)
+
     def test_retry_now_button_is_for_managers(self):
         invoice = self._invoice(100000)
         self._pay(invoice, 100000, PAID, run_job=False)

@@ -184,12 +184,17 @@ class AsmCommissionQueue(models.Model):
         take disjoint sets and never wait for each other. A 'reverse' row waits while
         its reconciliation still has a 'process' row (processed first, or being
         processed by another worker): lines are always reversed after they exist.
+        Work on one invoice runs in queue order: a row whose invoice has an earlier
+        row outside this batch (held by another worker, waiting for a retry, or past
+        the limit) stays locked but is not returned, so a refund is never computed
+        before (or beside) the payments it takes back; it runs in a later batch.
         """
         self.env.flush_all()
         self.env.cr.execute(
             SQL(
                 """
-                SELECT q.id, q.partial_id, q.operation
+                WITH claimed AS (
+                SELECT q.id, q.partial_id, q.operation, q.invoice_id
                   FROM asm_commission_queue q
                  WHERE (q.retry_after IS NULL
                         OR q.retry_after <= now() AT TIME ZONE 'UTC')
@@ -202,6 +207,15 @@ class AsmCommissionQueue(models.Model):
                  ORDER BY q.id
                  LIMIT %(limit)s
                    FOR UPDATE OF q SKIP LOCKED
+                )
+                SELECT c.id, c.partial_id, c.operation
+                  FROM claimed c
+                 WHERE NOT EXISTS (
+                       SELECT 1 FROM asm_commission_queue e
+                        WHERE e.invoice_id = c.invoice_id
+                          AND e.id < c.id
+                          AND e.id NOT IN (SELECT id FROM claimed))
+                 ORDER BY c.id
                 """,
                 companies=SQL("AND q.company_id = ANY(%s)", list(company_ids))
                 if company_ids is not None
