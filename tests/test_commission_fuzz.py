@@ -573,6 +573,10 @@ class Payment:
     credit_note: object = None
     applied: set = field(default_factory=set)
     live: bool = True
+    # early-payment discounts it wrote off, by invoice that got them, and the part
+    # of them charged to the invoices it is reconciled with now
+    granted: dict = field(default_factory=dict)
+    charged: dict = field(default_factory=dict)
 
 
 class ScenarioRunner:
@@ -847,6 +851,8 @@ class ScenarioRunner:
             money=amount,
             face=residual,
             applied={index},
+            granted={index: residual - amount},
+            charged={index: residual - amount},
         )
         self._settle(number, index, invoice, before, amount / residual, pay_date)
         return f"paid {amount} on {pay_date}, discount {self._round(residual - amount)}"
@@ -1038,6 +1044,7 @@ class ScenarioRunner:
         payment = self.payments[number]
         self._receivable(payment.record.move_id).remove_move_reconcile()
         payment.applied = set()
+        payment.charged = {}
         self.oracle.remove(number)
         return f"unreconciled payment #{number}"
 
@@ -1050,6 +1057,7 @@ class ScenarioRunner:
         payment.record.action_draft()
         payment.record.action_cancel()
         payment.applied = set()
+        payment.charged = {}
         payment.live = False
         self.oracle.remove(number)
         return f"cancelled payment #{number}"
@@ -1086,6 +1094,7 @@ class ScenarioRunner:
         if number is None:
             return f"credit note {counterpart.name} removed from the invoice"
         self.oracle.remove(number, index, line.id)
+        self.payments[number].charged.pop(index, None)
         payment_line = self._receivable(self.payments[number].record.move_id)
         if not payment_line.matched_debit_ids:
             self.payments[number].applied = set()
@@ -1135,14 +1144,17 @@ class ScenarioRunner:
         }
         befores = {index: self._open_lines(invoice) for index, invoice in open_invoices}
         payment = wizard._create_payments()
+        granted = {index: disc for index, disc in discounts.items() if disc}
         number = self._add_payment(
             payment,
             0,
             inbound=True,
             pay_date=pay_date,
             money=amount,
-            face=amount,
+            face=amount + sum(granted.values()),
             applied=set(),
+            granted=granted,
+            charged=dict(granted),
         )
         settled = []
         total = 0.0
@@ -1172,6 +1184,7 @@ class ScenarioRunner:
         for number, payment in enumerate(self.payments):
             if payment.inbound and index in payment.applied:
                 payment.applied.discard(index)
+                payment.charged.pop(index, None)
                 self.oracle.remove(number, index)
         note = f"invoice #{index} reset to draft and posted again"
         if change != 1:
@@ -1207,6 +1220,35 @@ class ScenarioRunner:
         used = self._round(credit_note.amount_total - credit_note.amount_residual)
         return f"credit note {credit_note.name} of inv#{index} reposted, {used} used"
 
+    def _early_discount_factor(self, payment, line, open_before, index):
+        """Money part of an early-discount payment re-applied to invoice ``index``.
+
+        The discount it wrote off is not money and belongs to the invoices that
+        granted it: re-applied to an invoice whose own discount was open on the
+        payment date, that discount is charged to it (what is left of it); to any
+        other invoice, only the part of the discount that what stays open on the
+        payment could no longer carry.
+        """
+        open_after = abs(line.amount_residual_currency)
+        applied = open_before - open_after
+        if applied <= 0:
+            return 1.0
+        discount = sum(payment.granted.values())
+        left = max(discount - sum(payment.charged.values()), 0.0)
+        own = 0.0
+        term = self._receivable(self.invoices[index])[:1]
+        if (
+            term.discount_date
+            and term.discount_date >= payment.pay_date
+            and term.discount_amount_currency
+        ):
+            full = abs(term.amount_currency - term.discount_amount_currency)
+            own = max(full - payment.charged.get(index, 0.0), 0.0)
+        charge = min(left, applied, max(own, left - open_after, 0.0))
+        payment.charged[index] = payment.charged.get(index, 0.0) + charge
+        scale = payment.money / (payment.face - discount)
+        return (applied - charge) / applied * scale
+
     def op_reapply(self, pick, inv):
         candidates = []
         for number, payment in enumerate(self.payments):
@@ -1225,9 +1267,12 @@ class ScenarioRunner:
         if residual < 0.01:
             return f"skipped: payment #{number} has no open document to go to"
         before = self._open_lines(target)
+        open_before = abs(line.amount_residual_currency)
         target.js_assign_outstanding_line(line.id)
         payment.applied.add(index)
         factor = payment.money / payment.face
+        if payment.granted:
+            factor = self._early_discount_factor(payment, line, open_before, index)
         applied = self._settle(number, index, target, before, factor, payment.pay_date)
         self._check(
             0 < applied <= residual,

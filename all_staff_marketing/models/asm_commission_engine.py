@@ -463,9 +463,12 @@ class AsmCommissionEngine(models.AbstractModel):
         invoices on (account and debit/credit), the part of a reconciliation that is
         money: its liquidity lines (the journal's account, outstanding
         receipts/payments accounts, bank and cash accounts) over what it settles on
-        that side (``money_factor``). Early-payment discounts are charged to the
-        invoices that granted them (``_get_early_discounts``), the rest of the
-        difference is spread in proportion. Two queries for all entries.
+        that side (``money_factor``). The early-payment discount the entry writes off
+        (its lines on the company's cash discount accounts and their tax lines, when
+        the entry was registered for or is reconciled with an invoice whose discount
+        was open on its date) is charged to the invoices that granted it, also after
+        the entry was unreconciled and re-applied (``_charge_early_discount``); the
+        rest of the difference is spread in proportion. Two queries for all entries.
         """
         if not keys:
             return {}
@@ -479,11 +482,24 @@ class AsmCommissionEngine(models.AbstractModel):
                         OR a.account_type IN ('asset_cash', 'liability_credit_card')
                         OR EXISTS (SELECT 1 FROM account_payment_method_line pml
                                     WHERE pml.journal_id = m.journal_id
-                                      AND pml.payment_account_id = l.account_id))
+                                      AND pml.payment_account_id = l.account_id)),
+                       l.account_id IN (
+                           c.account_journal_early_pay_discount_loss_account_id,
+                           c.account_journal_early_pay_discount_gain_account_id),
+                       l.tax_repartition_line_id IS NOT NULL,
+                       EXISTS (SELECT 1
+                                 FROM account_move__account_payment rel
+                                 JOIN account_move_line il
+                                   ON il.move_id = rel.invoice_id
+                                WHERE rel.payment_id = m.origin_payment_id
+                                  AND il.display_type = 'payment_term'
+                                  AND il.discount_date >= m.date
+                                  AND il.discount_balance <> 0)
                   FROM account_move_line l
                   JOIN account_move m ON m.id = l.move_id
                   JOIN account_journal j ON j.id = m.journal_id
                   JOIN account_account a ON a.id = l.account_id
+                  JOIN res_company c ON c.id = m.company_id
                   LEFT JOIN account_payment pay ON pay.id = m.origin_payment_id
                  WHERE l.move_id = ANY(%(ids)s)
                 """,
@@ -503,6 +519,12 @@ class AsmCommissionEngine(models.AbstractModel):
                 for line in lines
                 if not line[4] and line[0] == account_id and (line[1] > 0) == debit
             ]
+            others = [line for line in lines if not line[4] and line not in settled]
+            # the early-payment discount written off: cash discount lines and, with
+            # them, the tax lines that reduce the taxes ("included" computation)
+            discount_lines = [line for line in others if line[5]]
+            if discount_lines:
+                discount_lines += [line for line in others if line[6] and not line[5]]
             # amounts in the entry's own currency when it has one, else company's
             single = len({line[3] for line in liquidity + settled}) == 1
             column = 2 if single else 1
@@ -510,32 +532,72 @@ class AsmCommissionEngine(models.AbstractModel):
             sums[move_id, account_id, debit] = (
                 sum(line[column] for line in liquidity),
                 sum(line[column] for line in settled),
+                sum(line[column] for line in discount_lines),
             )
-        discounts = self._get_early_discounts(units)
+        partials = self._get_early_discounts(units)
         factors = {}
-        for key, (liquidity, settled) in sums.items():
-            kept, discount = discounts.get(key, ({}, 0.0))
+        for key, (liquidity, settled, written_off) in sums.items():
             plain = money_factor(liquidity, settled)
             sign = 1 if settled > 0 else -1
-            # the discounts were granted when the difference covers them
-            if discount and abs(settled + liquidity) >= discount - 0.01:
-                scale = money_factor(liquidity, settled - sign * discount)
-                factors[key] = lambda pid, k=kept, f=scale: min(
-                    k.get(pid, 1.0) * f, 1.0
-                )
-            else:
+            # a discount only when the entry was registered for (or is reconciled
+            # with) an invoice whose early discount was open on its date: a
+            # write-off that merely uses the cash discount account is spread
+            granted = any(line[7] for line in lines_by_move[key[0]]) or any(
+                row[2] for row in partials.get(key, [])
+            )
+            discount = max(-sign * written_off, 0.0) if granted else 0.0
+            # the discount was granted when the difference covers it
+            if discount < 0.01 or abs(settled + liquidity) < discount - 0.01:
                 factors[key] = lambda pid, f=plain: f
+                continue
+            scale = money_factor(liquidity, settled - sign * discount)
+            kept = self._charge_early_discount(
+                partials.get(key, []), abs(settled), discount
+            )
+            factors[key] = lambda pid, k=kept, f=scale: min(k.get(pid, 1.0) * f, 1.0)
         return factors
 
     @api.model
-    def _get_early_discounts(self, units):
-        """{key: ({partial id: kept part}, discount)} of early-payment discounts.
+    def _charge_early_discount(self, partials, face, discount):
+        """{partial id: part of it that is not discount} for one settling side.
 
-        ``units``: {(move id, account id, debit?): amounts in currency?}. For each
-        reconciliation of those entries' settling lines with an invoice line whose
-        early-payment discount was still open on the entry's date, the part of the
-        reconciled amount the discount keeps (98 % for a 2 % discount) and the
-        discounts' total on that side, in the entry's units.
+        ``partials``: its reconciliations in creation order as (partial id,
+        reconciled, full discount of the invoice line or 0, invoice line id);
+        ``face``: what the side settles in all; ``discount``: the early-payment
+        discount the entry wrote off. A reconciliation with an invoice line that
+        granted a discount is charged that discount (what earlier reconciliations
+        of the same line were not charged yet); any other reconciliation is charged
+        only the part of the discount that what stays open could no longer hold
+        (the payment re-applied to other invoices). The charges never exceed the
+        discount: once the side is fully reconciled, the money adds up to the
+        entry's money whatever the order. Example: 147,000 paid for 100,000 and
+        50,000 (2 % each, 3,000 written off), unreconciled, re-applied to the
+        100,000 first: charged 2,000 (0.98), then 1,000 on the 50,000 (0.98).
+        """
+        kept = {}
+        open_face = face
+        left = discount
+        charged_lines = defaultdict(float)
+        for pid, reconciled, granted, line_id in partials:
+            after = open_face - reconciled
+            own = max(granted - charged_lines[line_id], 0.0) if granted else 0.0
+            charge = min(left, reconciled, max(own, left - max(after, 0.0), 0.0))
+            if granted:
+                charged_lines[line_id] += charge
+            left -= charge
+            open_face = after
+            kept[pid] = (reconciled - charge) / reconciled if reconciled else 1.0
+        return kept
+
+    @api.model
+    def _get_early_discounts(self, units):
+        """{key: [(partial id, reconciled, discount granted, invoice line id)]}.
+
+        ``units``: {(move id, account id, debit?): amounts in currency?}. The
+        reconciliations of those entries' settling lines in creation order, with the
+        reconciled amount and, when the invoice line's early-payment discount was
+        still open on the entry's date, the line's whole discount (2,000 for 2 % of
+        100,000), both in the entry's units.
         """
         self.env.cr.execute(
             SQL(
@@ -543,7 +605,13 @@ class AsmCommissionEngine(models.AbstractModel):
                 SELECT l.move_id, l.account_id, l.balance > 0, p.id,
                        CASE WHEN p.debit_move_id = l.id THEN p.debit_amount_currency
                             ELSE p.credit_amount_currency END,
-                       p.amount, o.discount_balance / o.balance
+                       CASE WHEN p.debit_move_id = l.id THEN p.credit_amount_currency
+                            ELSE p.debit_amount_currency END,
+                       p.amount, o.id,
+                       CASE WHEN o.discount_date >= m.date
+                             AND o.discount_balance <> 0 AND o.balance <> 0
+                            THEN o.discount_balance / o.balance END,
+                       o.amount_currency, o.balance
                   FROM account_move_line l
                   JOIN account_move m ON m.id = l.move_id
                   JOIN account_partial_reconcile p
@@ -552,30 +620,38 @@ class AsmCommissionEngine(models.AbstractModel):
                     ON o.id = CASE WHEN p.debit_move_id = l.id THEN p.credit_move_id
                                    ELSE p.debit_move_id END
                  WHERE l.move_id = ANY(%(ids)s)
-                   AND o.discount_date >= m.date
-                   AND o.discount_balance <> 0
-                   AND o.balance <> 0
+                 ORDER BY p.id
                 """,
                 ids=list({key[0] for key in units}),
             )
         )
-        result = {}
+        result = defaultdict(list)
         for (
             move_id,
             account_id,
             debit,
             pid,
             side,
+            other_side,
             amount,
+            line_id,
             kept,
+            line_currency,
+            line_balance,
         ) in self.env.cr.fetchall():
             key = (move_id, account_id, debit)
-            if key not in units or not 0 < kept < 1:
+            if key not in units:
                 continue
-            reconciled = abs(side) if units[key] else amount
-            partials, discount = result.get(key, ({}, 0.0))
-            partials[pid] = kept
-            result[key] = (partials, discount + reconciled * (1 - kept))
+            in_currency = units[key]
+            reconciled = abs(side) if in_currency else amount
+            granted = 0.0
+            if kept is not None and 0 < kept < 1:
+                # the line's whole discount, converted like this reconciliation
+                if not in_currency:
+                    granted = abs(line_balance) * (1 - kept)
+                elif other_side:
+                    granted = abs(line_currency * side / other_side) * (1 - kept)
+            result[key].append((pid, reconciled, granted, line_id))
         return result
 
     # ------------------------------------------------------------------
