@@ -1,7 +1,7 @@
 """Screenshots of the running demo (make run) for the README.
 
 Usage: python3 scripts/screenshots.py [http://localhost:8069] [--db asm_demo]
-       [--lang zh_CN]
+       [--lang zh_CN] [--campaigns]
 Needs the `playwright` Python package and a Chromium (Debian: apt-get install
 chromium). Without --lang: writes docs/*.png (English). With --lang zh_CN: installs
 Simplified Chinese on the demo database, switches the users admin and referrer to it
@@ -12,11 +12,17 @@ approval tiers and the Pricelists setting kept on. The zh_CN run changes the dem
 database like a user would: it saves the settings, makes admin a first-level
 approver (the demo names nobody) and confirms the statement of the late payment so
 that its review starts.
+With --campaigns (issue #10, zh_CN unless --lang says otherwise): creates once, as
+admin, an open PK competition of three demo teams with points, a customer-referral
+campaign and this month's rankings, then writes pk_kanban.png (as the participant
+referrer), pk_form.png, fission_campaign.png, leaderboard.png and my_performance.png.
 """
 
 import argparse
+import datetime
+import json
 import pathlib
-import xmlrpc.client
+import urllib.request
 
 from playwright.sync_api import sync_playwright
 
@@ -70,18 +76,42 @@ def english_shots(browser, base):
 
 
 class Rpc:
-    """XML-RPC as admin on the demo database."""
+    """JSON-RPC as admin on the demo database (methods may return None)."""
 
     def __init__(self, base, db):
+        self.base = base
         self.db = db
-        self.uid = xmlrpc.client.ServerProxy(f"{base}/xmlrpc/2/common").authenticate(
-            db, "admin", "admin", {}
+        self.uid = self._call("common", "authenticate", db, "admin", "admin", {})
+
+    def _call(self, service, method, *args):
+        payload = {
+            "jsonrpc": "2.0",
+            "method": "call",
+            "params": {"service": service, "method": method, "args": list(args)},
+        }
+        request = urllib.request.Request(
+            f"{self.base}/jsonrpc",
+            json.dumps(payload).encode(),
+            {"Content-Type": "application/json"},
         )
-        self.models = xmlrpc.client.ServerProxy(f"{base}/xmlrpc/2/object")
+        with urllib.request.urlopen(request, timeout=300) as response:
+            reply = json.load(response)
+        if reply.get("error"):
+            error = reply["error"].get("data", {}).get("message") or reply["error"]
+            raise RuntimeError(f"{method}: {error}")
+        return reply.get("result")  # absent when the method returned None
 
     def __call__(self, model, method, *args, **kwargs):
-        return self.models.execute_kw(
-            self.db, self.uid, "admin", model, method, list(args), kwargs
+        return self._call(
+            "object",
+            "execute_kw",
+            self.db,
+            self.uid,
+            "admin",
+            model,
+            method,
+            list(args),
+            kwargs,
         )
 
     def ref(self, xmlid):
@@ -172,6 +202,202 @@ def referral_form(page, base, rpc):
     page.wait_for_selector("button[name=action_asm_submit_referral]")
 
 
+PK_NAME = "十二月团队PK赛"
+PK_TEAMS = ("雄狮队", "猛虎队", "雄鹰队")
+# points recorded for each member of each team (the first member is a supervisor)
+PK_POINTS = ((120, 80, 60, 40), (150, 90, 50, 30), (70, 60, 40, 20))
+FISSION_NAME = "老带新 - 新客首单九折"
+FISSION_REWARD = "推荐感谢券 500 元"
+
+
+def prepare_campaigns(rpc):
+    """A PK competition (open, with points), a fission campaign and the rankings.
+
+    Created once: a second run finds them by name. Returns (competition id,
+    campaign id).
+    """
+    today = datetime.date.today()
+    found = rpc("asm.pk.competition", "search", [("name", "=", PK_NAME)])
+    if found:
+        competition = found[0]
+    else:
+        lin = rpc.ref("all_staff_marketing.asm_employee_lin_demo")
+        zhao = rpc.ref("all_staff_marketing.asm_employee_zhao_demo")
+        others = rpc(
+            "hr.employee",
+            "search",
+            [("id", "not in", [lin, zhao]), ("user_id", "!=", rpc.uid)],
+            order="id",
+            limit=10,
+        )
+        # Lin (login referrer) is a lion, Zhao a tiger; the first of each team leads it
+        teams = [[others[0], lin] + others[1:3], [others[3], zhao] + others[4:6]]
+        teams.append(others[6:10])
+        teams = [team for team in teams if len(team) >= 2]
+        for team in teams:
+            rpc("hr.employee", "write", team[:1], {"asm_pk_level": "supervisor"})
+            rpc("hr.employee", "write", team[1:], {"asm_pk_level": "staff"})
+        rpc("hr.employee", "write", teams[0][:1], {"asm_pk_level": "manager"})
+        competition = rpc(
+            "asm.pk.competition",
+            "create",
+            {
+                "name": PK_NAME,
+                "date_start": str(today - datetime.timedelta(days=7)),
+                "date_end": str(today + datetime.timedelta(days=14)),
+                "tz": "Asia/Shanghai",
+                "sponsorship": 1000.0,
+                "split_mode": "score",
+                "team_ids": [
+                    (
+                        0,
+                        0,
+                        {
+                            "name": name,
+                            "member_ids": [(0, 0, {"employee_id": e}) for e in team],
+                        },
+                    )
+                    for name, team in zip(PK_TEAMS, teams, strict=False)
+                ],
+            },
+        )
+        rpc("asm.pk.competition", "action_open", [competition])
+        rpc(
+            "asm.point.line",
+            "create",
+            [
+                {"name": "PK 活动 - 客户拜访", "employee_id": e, "points": points}
+                for team, team_points in zip(teams, PK_POINTS, strict=False)
+                for e, points in zip(team, team_points, strict=False)
+            ],
+        )
+    found = rpc("loyalty.program", "search", [("name", "=", FISSION_NAME)])
+    if found:
+        campaign = found[0]
+    else:
+        reward = rpc(
+            "loyalty.program",
+            "create",
+            {
+                "name": FISSION_REWARD,
+                "program_type": "coupons",
+                "reward_ids": [
+                    (
+                        0,
+                        0,
+                        {
+                            "reward_type": "discount",
+                            "discount_mode": "per_point",
+                            "discount": 1.0,
+                            "discount_applicability": "order",
+                            "required_points": 1.0,
+                        },
+                    )
+                ],
+            },
+        )
+        campaign = rpc(
+            "loyalty.program",
+            "create",
+            {
+                "name": FISSION_NAME,
+                "program_type": "promotion",
+                "trigger": "auto",
+                "applies_on": "current",
+                "date_from": str(today - datetime.timedelta(days=10)),
+                "date_to": str(today + datetime.timedelta(days=80)),
+                "asm_customer_referral": True,
+                "asm_referrer_program_id": reward,
+                "asm_referrer_points": 500.0,
+                "asm_referrer_validity_days": 90,
+                "rule_ids": [
+                    (0, 0, {"reward_point_mode": "order", "reward_point_amount": 1.0})
+                ],
+                "reward_ids": [
+                    (
+                        0,
+                        0,
+                        {
+                            "reward_type": "discount",
+                            "discount_mode": "percent",
+                            "discount": 10.0,
+                            "discount_applicability": "order",
+                            "required_points": 1.0,
+                        },
+                    )
+                ],
+            },
+        )
+    # the nightly job's work for this month and quarter (Performance > Leaderboards)
+    rpc("asm.ranking", "action_asm_recompute", [])
+    return competition, campaign
+
+
+def pk_kanban(page, base, rpc, competition):
+    open_action(page, base, ACTION + "asm_pk_competition_action")
+    page.wait_for_selector(".o_kanban_record .o_asm_pk_ranking", timeout=20000)
+
+
+def pk_form(page, base, rpc, competition):
+    open_action(page, base, f"{ACTION}asm_pk_competition_action/{competition}")
+    page.click(".o_notebook_headers a[name=teams]")
+
+
+def fission_campaign(page, base, rpc, campaign):
+    open_action(page, base, f"{ACTION}loyalty_program_action_asm_referral/{campaign}")
+    page.click(".o_notebook_headers a[name=asm_customer_referral]")
+
+
+def leaderboard(page, base, rpc):
+    open_action(page, base, ACTION + "asm_ranking_action")
+    # the action groups by period: unfold this month
+    page.click(".o_group_header")
+    page.wait_for_selector(".o_data_row", timeout=20000)
+
+
+def my_performance(page, base, rpc):
+    open_action(page, base, ACTION + "asm_performance_action_my")
+
+
+def shrink(path, limit=200_000):
+    """README images stay under ``limit`` bytes: fewer colours when needed."""
+    if path.stat().st_size <= limit:
+        return
+    from PIL import Image
+
+    with Image.open(path) as image:
+        image.convert("RGB").quantize(256).save(path, optimize=True)
+
+
+def campaign_shots(browser, base, db, lang):
+    """Issue #10: the PK competition, the fission campaign and the leaderboards."""
+    out = DOCS / "screenshots" / lang
+    out.mkdir(parents=True, exist_ok=True)
+    rpc = Rpc(base, db)
+    users = rpc("res.users", "search", [("login", "in", ["admin", "referrer"])])
+    rpc("res.users", "write", users, {"lang": lang})
+    competition, campaign = prepare_campaigns(rpc)
+    admin = login(browser, base, "admin", width=1280)
+    referrer = login(browser, base, "referrer", width=1280)
+    shots = [
+        ("pk_kanban.png", referrer, pk_kanban, (competition,)),
+        ("pk_form.png", admin, pk_form, (competition,)),
+        ("fission_campaign.png", admin, fission_campaign, (campaign,)),
+        ("leaderboard.png", admin, leaderboard, ()),
+        ("my_performance.png", referrer, my_performance, ()),
+    ]
+    for name, page, show, args in shots:
+        try:
+            show(page, base, rpc, *args)
+            page.wait_for_timeout(1500)
+            page.screenshot(path=str(out / name))
+        except Exception as error:  # one failed view, not the rest
+            print("FAILED", name, error)
+            continue
+        shrink(out / name)
+        print("wrote", out / name, (out / name).stat().st_size, "bytes")
+
+
 def chinese_shots(browser, base, db, lang):
     out = DOCS / "screenshots" / lang
     out.mkdir(parents=True, exist_ok=True)
@@ -202,11 +428,22 @@ def main():
     parser.add_argument("base", nargs="?", default="http://localhost:8069")
     parser.add_argument("--db", default="asm_demo")
     parser.add_argument("--lang", help="e.g. zh_CN: docs/screenshots/<lang>/")
+    parser.add_argument(
+        "--campaigns",
+        action="store_true",
+        help="only the PK competition, fission campaign and leaderboard shots "
+        "(issue #10; with --lang, default zh_CN)",
+    )
     options = parser.parse_args()
     DOCS.mkdir(exist_ok=True)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
-        if options.lang:
+        if options.campaigns:
+            lang = options.lang or "zh_CN"
+            if lang != "en_US":
+                prepare_chinese(Rpc(options.base, options.db), lang)
+            campaign_shots(browser, options.base, options.db, lang)
+        elif options.lang:
             chinese_shots(browser, options.base, options.db, options.lang)
         else:
             english_shots(browser, options.base)
