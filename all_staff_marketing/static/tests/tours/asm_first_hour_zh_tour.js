@@ -18,9 +18,10 @@ const BRACKETS = [
     ["180", "100"],
 ];
 // ASCII words that may show on a Chinese screen: currency codes, units, the numbers
-// of a pager. Any other Latin word in the navbar, control panel, view or dialog is
-// English text that a Chinese user should not see.
-const ALLOWED = new Set(["CNY", "USD", "EUR", "RMB"]);
+// of a pager, and "PK" (团队PK赛, the Chinese name of a team competition). Any other
+// Latin word in the navbar, control panel, view or dialog is English text that a
+// Chinese user should not see.
+const ALLOWED = new Set(["CNY", "USD", "EUR", "RMB", "PK"]);
 // Not text of the screen: scripts, the options of closed selects, and data the user
 // did not type (the company switcher shows the company's name), the language code
 // of the translation button of a translatable field ("ZH").
