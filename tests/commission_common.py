@@ -174,6 +174,23 @@ class CommissionCase(AsmCase):
         return payments
 
     @classmethod
+    def _early_discount_term(cls):
+        """Payment term "30 days, 2 % within 10 days" (early-payment discount)."""
+        return cls.env["account.payment.term"].create(
+            {
+                "name": "30 days, 2 % within 10 days",
+                "early_discount": True,
+                "discount_percentage": 2,
+                "discount_days": 10,
+                "line_ids": [
+                    Command.create(
+                        {"value": "percent", "value_amount": 100, "nb_days": 30}
+                    )
+                ],
+            }
+        )
+
+    @classmethod
     def _run_job(cls):
         """Run the commission queue job (payments are computed in the background)."""
         return cls.env["asm.commission.engine"]._cron_recompute()

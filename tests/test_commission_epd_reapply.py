@@ -12,8 +12,6 @@ from datetime import date
 
 from freezegun import freeze_time
 
-from odoo import Command
-
 from .commission_common import CommissionCase
 
 
@@ -21,19 +19,7 @@ class TestEarlyDiscountReapply(CommissionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.term = cls.env["account.payment.term"].create(
-            {
-                "name": "30 days, 2 % within 10 days",
-                "early_discount": True,
-                "discount_percentage": 2,
-                "discount_days": 10,
-                "line_ids": [
-                    Command.create(
-                        {"value": "percent", "value_amount": 100, "nb_days": 30}
-                    )
-                ],
-            }
-        )
+        cls.term = cls._early_discount_term()
 
     # ------------------------------------------------------------------
     def _epd_invoice(self, amount):

@@ -355,19 +355,7 @@ class TestOnlyMoney(FlowCase):
     def test_early_payment_discount_is_not_money(self):
         """2 % early-payment discount within 10 days: the customer pays 98,000 for
         100,000, the payment wizard writes 2,000 off: 98,000 x 1 % = 980."""
-        term = self.env["account.payment.term"].create(
-            {
-                "name": "30 days, 2 % within 10 days",
-                "early_discount": True,
-                "discount_percentage": 2,
-                "discount_days": 10,
-                "line_ids": [
-                    Command.create(
-                        {"value": "percent", "value_amount": 100, "nb_days": 30}
-                    )
-                ],
-            }
-        )
+        term = self._early_discount_term()
         invoice = self._invoice(100000, due=None, invoice_payment_term_id=term.id)
         payment = self._pay_wizard(invoice, pay_date=date(2025, 2, 5))
         self.assertEqual(payment.amount, 98000)
@@ -379,19 +367,7 @@ class TestOnlyMoney(FlowCase):
         """One payment for A (100,000, no discount) and B (50,000, 2 % within 10
         days), paid on day 4: 100,000 + 49,000 = 149,000. The 1,000 discount is B's:
         A earns 1,000, B 490 (not 149/150 of each: 993.33 and 496.67)."""
-        term = self.env["account.payment.term"].create(
-            {
-                "name": "30 days, 2 % within 10 days",
-                "early_discount": True,
-                "discount_percentage": 2,
-                "discount_days": 10,
-                "line_ids": [
-                    Command.create(
-                        {"value": "percent", "value_amount": 100, "nb_days": 30}
-                    )
-                ],
-            }
-        )
+        term = self._early_discount_term()
         first = self._invoice(100000)
         second = self._invoice(50000, due=None, invoice_payment_term_id=term.id)
         payment = self._pay_wizard(
