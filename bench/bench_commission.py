@@ -591,7 +591,9 @@ def process_batch(env, limit):
 
 
 def drain_queue(env, limit):
-    """Loop ``process_batch`` until the queue has nothing left; returns batches."""
+    """Loop ``process_batch`` until the queue has nothing left, then decide the
+    quota months (``_decide_quotas``, as the job does once the queue is empty);
+    returns batches."""
     batches = 0
     left = None
     while True:
@@ -602,8 +604,16 @@ def drain_queue(env, limit):
         # an empty batch: stop unless rows are still pending and the queue moves
         now = pending(env.cr)
         if not now or now == left:
+            decide_quotas(env)
             return batches
         left = now
+
+
+def decide_quotas(env):
+    """The job's last step once the queue is empty (when the API exists)."""
+    queue = env["asm.commission.queue"].sudo()
+    if hasattr(queue, "_decide_quotas"):
+        queue._decide_quotas()
 
 
 def line_totals(cr):

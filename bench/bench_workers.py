@@ -159,18 +159,32 @@ def main():
                 "GROUP BY kind ORDER BY kind"
             )
             kinds = {kind: (n, total) for kind, n, total in env.cr.fetchall()}
-        runs.append((count, seconds, lines, amount))
+            env.cr.execute(
+                "SELECT state, count(*), sum(amount) FROM asm_commission_line "
+                "GROUP BY state ORDER BY state"
+            )
+            states = tuple(env.cr.fetchall())
+        runs.append(
+            (count, seconds, lines, amount, tuple(sorted(kinds.items())), states)
+        )
         log(
             f"{count} worker(s): {queued} reconciliations -> {lines} lines in "
             f"{seconds:.1f} s = {lines / seconds:,.0f} lines/s "
             f"(speed-up {runs[0][1] / seconds:.2f}x); batches per worker "
             f"{[s[0] for s in stats]}, retried {sum(s[1] for s in stats)}; "
-            f"sum of amounts {amount}; {left} left in the queue; by kind {kinds}"
+            f"sum of amounts {amount}; {left} left in the queue; by kind {kinds}; "
+            f"by state {states}"
         )
-    figures = {(lines, amount) for _c, _s, lines, amount in runs}
+    figures = {run[2:] for run in runs}
     if len(figures) != 1:
-        sys.exit(f"the runs differ (line count, sum of amounts): {sorted(figures)}")
-    log(f"identical in every run: {runs[0][2]} lines, sum of amounts {runs[0][3]}")
+        sys.exit(
+            "the runs differ (line count, sum of amounts, by kind, by state): "
+            f"{sorted(figures)}"
+        )
+    log(
+        f"identical in every run: {runs[0][2]} lines, sum of amounts {runs[0][3]}, "
+        f"by kind {runs[0][4]}, by state {runs[0][5]}"
+    )
 
 
 if __name__ == "__main__":

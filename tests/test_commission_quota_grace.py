@@ -82,3 +82,79 @@ class TestQuotaGrace(CommissionCase):
         self.Line._cron_update_quota_states(today=month_end + timedelta(days=1))
         self.assertEqual(line.state, "void")
         self.assertIn("Monthly quota not met", line.reason)
+
+
+class TestQuotaDecidedOnTheWholeQueue(CommissionCase):
+    """A backlog of payments in a closed month is judged on all of them, whatever the
+    batches or workers that computed them (issue 9): sales quota 100,000, 1 % rule."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.today = fields.Date.context_today(cls.env["asm.commission.line"])
+        cls.closed_day = start_of(cls.today, "month") - timedelta(days=40)
+        cls.Queue = cls.env["asm.commission.queue"].sudo()
+
+    def _queue_sale(self, amount):
+        invoice = self._invoice(
+            amount,
+            referrer=self.business_emp,
+            invoice_date=self.closed_day - timedelta(days=5),
+            due=self.closed_day + timedelta(days=30),
+        )
+        self._pay(invoice, amount, self.closed_day, run_job=False)
+        return invoice
+
+    def test_backlog_met_in_small_batches_is_released(self):
+        # 40,000 + 70,000 = 110,000 >= 100,000, one reconciliation per batch: the
+        # first batch alone (40,000) must not close the month
+        invoices = [self._queue_sale(amount) for amount in (40000, 70000)]
+        self.assertEqual(self.engine._cron_recompute(batch_size=1), 2)
+        lines = self._lines(invoices[0]) | self._lines(invoices[1])
+        self.assertEqual(lines.mapped("state"), ["payable", "payable"])
+        self.assertEqual(sorted(lines.mapped("amount")), [400, 700])
+
+    def test_backlog_unmet_is_voided_with_the_month_total(self):
+        invoices = [self._queue_sale(amount) for amount in (40000, 50000)]
+        self.engine._cron_recompute(batch_size=1)
+        lines = self._lines(invoices[0]) | self._lines(invoices[1])
+        self.assertEqual(lines.mapped("state"), ["void", "void"])
+        for line in lines:
+            self.assertIn("90,000.00", line.reason)  # the whole month, not 40,000
+            self.assertIn("100,000.00", line.reason)
+
+    def test_no_decision_while_work_is_queued(self):
+        first = self._queue_sale(40000)
+        second = self._queue_sale(70000)
+        row = self.Queue.search([("invoice_id", "=", first.id)])
+        # another worker computed the first payment and found the second still
+        # queued: the month stays open (on hold), the daily cron does not close it
+        self.Queue._run_batch(10, ids=row.ids)
+        self.assertFalse(self.Queue._decide_quotas())
+        self.Line._cron_update_quota_states()
+        self.assertEqual(self._lines(first).state, "on_hold")
+        # the worker that empties the queue decides on both
+        self.assertEqual(self.engine._cron_recompute(), 1)
+        self.assertEqual(self._lines(first).state, "payable")
+        self.assertEqual(self._lines(second).state, "payable")
+
+    def test_failed_row_does_not_block_decisions(self):
+        failing = self._queue_sale(70000)
+        self.Queue.search([("invoice_id", "=", failing.id)]).write(
+            {"error": "bad reconciliation", "attempts": 1}
+        )
+        self.assertTrue(self.Queue._is_idle())
+        # a row behind the failed one (its reversal) does not block either
+        partial = failing.line_ids.matched_credit_ids
+        partial.unlink()
+        self.assertEqual(
+            self.Queue.search([("partial_id", "=", partial.id)]).mapped("operation"),
+            ["process", "reverse"],
+        )
+        self.assertTrue(self.Queue._is_idle())
+        invoice = self._queue_sale(40000)
+        self.assertFalse(self.Queue._is_idle())
+        self.engine._cron_recompute()
+        line = self._lines(invoice)
+        self.assertEqual(line.state, "void")
+        self.assertIn("40,000.00", line.reason)

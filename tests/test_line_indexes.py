@@ -23,6 +23,8 @@ KEPT = {
     "asm_commission_line__reversed_line_id_index": "(reversed_line_id) WHERE",
     "asm_commission_line__lead_id_index": "(lead_id) WHERE",
     "asm_commission_line__award_id_index": "(award_id) WHERE",
+    # the quota decisions: on-hold lines only
+    "asm_commission_line_on_hold_index": "(employee_id, date) WHERE",
 }
 
 

@@ -171,7 +171,6 @@ class AsmCommissionEngine(models.AbstractModel):
                 lines |= self._generate_earn_lines(phases[phase])
             else:
                 lines |= self._generate_clawback_lines(phases[phase])
-        line_model._update_quota_states(lines)
         return lines
 
     @api.model
@@ -194,8 +193,8 @@ class AsmCommissionEngine(models.AbstractModel):
         In id order, consecutive rows of the same operation together. 'process' of a
         reconciliation that no longer exists creates nothing (nothing to read);
         'reverse' reverses the lines that exist, and only for reconciliations that
-        are really gone. Months already closed for the quota are decided at once (a
-        late payment). Returns the created lines.
+        are really gone. Quota months are not decided here but once the queue is
+        empty (``asm.commission.queue._decide_quotas``). Returns the created lines.
         """
         line_model = self.env["asm.commission.line"]
         runs = []
@@ -219,7 +218,8 @@ class AsmCommissionEngine(models.AbstractModel):
                 gone = [pid for pid in partial_ids if pid not in existing]
                 if gone:
                     created |= self._reverse_partials(gone)
-        line_model._update_quota_states(created, close=True)
+        # quota months are decided once the queue is empty
+        # (asm.commission.queue._decide_quotas), not batch by batch
         return created
 
     @api.model
@@ -234,11 +234,16 @@ class AsmCommissionEngine(models.AbstractModel):
         queue = self.env["asm.commission.queue"].sudo()
         company_ids = companies.ids if companies is not None else None
         created = self.env["asm.commission.line"]
+        done = 0
         while True:
             handled, lines = queue._run_batch(batch_size, company_ids=company_ids)
             if not handled:
-                return created
+                break
+            done += handled
             created |= lines
+        if done:
+            queue._decide_quotas()
+        return created
 
     @api.model
     def _cron_recompute(self, batch_size=2000, time_budget=None):
@@ -291,6 +296,9 @@ class AsmCommissionEngine(models.AbstractModel):
                 self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
                 return done
         if done:
+            # the queue is empty: decide the quota months on everything computed
+            # (another worker still computing decides after it)
+            queue._decide_quotas()
             self.env["ir.cron"]._notify_progress(done=done, remaining=0)
         return done
 
@@ -306,8 +314,7 @@ class AsmCommissionEngine(models.AbstractModel):
         partial_ids = list(partial_ids)
         lines = self._process_partials(partial_ids)
         self._note_share_redirects(lines)
-        if close_months:
-            line_model._update_quota_states(lines, close=True)
+        line_model._update_quota_states(lines, close=close_months)
         return lines
 
     @api.model

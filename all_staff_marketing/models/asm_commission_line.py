@@ -5,7 +5,8 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, format_amount, split_every
-from odoo.tools.date_utils import end_of, start_of
+from odoo.tools.date_utils import end_of
+from odoo.tools.sql import create_index
 
 BENEFICIARY_ROLES = [
     ("referrer", "Referrer"),
@@ -238,6 +239,17 @@ class AsmCommissionLine(models.Model):
         )
     ]
 
+    def init(self):
+        # the quota decisions read the on-hold lines only (a small part of the
+        # table): a partial index, which other lines never enter
+        create_index(
+            self.env.cr,
+            "asm_commission_line_on_hold_index",
+            self._table,
+            ["employee_id", "date"],
+            where="state = 'on_hold'",
+        )
+
     def _compute_invoice_pending(self):
         # system read: the queue is technical, the flag is not
         pending = (
@@ -461,9 +473,14 @@ class AsmCommissionLine(models.Model):
         are decided: their still unmet on-hold lines become void with the reason.
         A line arriving late in a closed month is evaluated like the others: released
         if the month's quota is met with it, else void. ``lines``: only the
-        employees of these lines (generation); else everybody (the daily cron).
+        employees of these lines (generation); else everybody (the daily cron and
+        the queue job once the queue is empty).
+
+        Set-based: one aggregate query finds the (employee, month) groups of on-hold
+        lines outside statements with their credited total and quota, then one
+        write per decision (the state change is tracked on each line).
         """
-        domain = [("state", "=", "on_hold"), ("statement_id", "=", False)]
+        employee_ids = None
         if lines is not None:
             if not lines:
                 return
@@ -480,46 +497,68 @@ class AsmCommissionLine(models.Model):
             employee_ids = [row[0] for row in self.env.cr.fetchall()]
             if not employee_ids:
                 return
-            domain.append(("employee_id", "in", employee_ids))
-        held = self.search(domain)
-        if not held:
+        else:
+            self.env.flush_all()
+        # on-hold lines (partial index asm_commission_line_on_hold_index) grouped by
+        # employee and month; the credited total of each group reads all the
+        # employee's lines of that month (index on employee_id)
+        self.env.cr.execute(
+            SQL(
+                """
+                WITH held AS (
+                    SELECT employee_id, company_id,
+                           date_trunc('month', date)::date AS month,
+                           array_agg(id ORDER BY id) AS ids
+                      FROM asm_commission_line
+                     WHERE state = 'on_hold' AND statement_id IS NULL
+                       %(employees)s
+                     GROUP BY employee_id, company_id, date_trunc('month', date)
+                )
+                SELECT h.employee_id, h.company_id, h.month, h.ids,
+                       COALESCE((
+                           SELECT SUM(l.credited_amount)
+                             FROM asm_commission_line l
+                            WHERE l.employee_id = h.employee_id
+                              AND l.date >= h.month
+                              AND l.date < h.month + interval '1 month'
+                       ), 0.0),
+                       CASE WHEN d.asm_business
+                            THEN COALESCE(d.asm_monthly_quota, 0.0) ELSE 0.0 END
+                  FROM held h
+                  JOIN hr_employee e ON e.id = h.employee_id
+                  LEFT JOIN hr_department d ON d.id = e.department_id
+                 ORDER BY h.employee_id, h.month
+                """,
+                employees=SQL("AND employee_id = ANY(%s)", employee_ids)
+                if employee_ids is not None
+                else SQL(),
+            )
+        )
+        groups = self.env.cr.fetchall()
+        if not groups:
             return
         today = today or fields.Date.context_today(self)
-        date_min = start_of(min(held.mapped("date")), "month")
-        date_max = end_of(max(held.mapped("date")), "month")
-        credited = {
-            (employee.id, month): amount
-            for employee, month, amount in self._read_group(
-                [
-                    ("employee_id", "in", held.employee_id.ids),
-                    ("date", ">=", date_min),
-                    ("date", "<=", date_max),
-                ],
-                ["employee_id", "date:month"],
-                ["credited_amount:sum"],
-            )
-        }
-        to_release = self.browse()
-        to_void = defaultdict(lambda: self.browse())
-        for line in held:
-            department = line.employee_id.department_id
-            quota = department.asm_monthly_quota if department.asm_business else 0.0
-            month = start_of(line.date, "month")
-            done = credited.get((line.employee_id.id, month), 0.0)
-            if line.currency_id.compare_amounts(done, quota) >= 0:
-                to_release |= line
-            elif close and self._is_quota_month_closed(line.company_id, month, today):
+        companies = self.env["res.company"].browse({row[1] for row in groups})
+        to_release = []
+        to_void = defaultdict(list)
+        for _emp_id, company_id, month, ids, done, quota in groups:
+            company = companies.browse(company_id)
+            currency = company.currency_id
+            if currency.compare_amounts(done, quota) >= 0:
+                to_release += ids
+            elif close and self._is_quota_month_closed(company, month, today):
                 reason = self.env._(
                     "Monthly quota not met: %(done)s credited of %(quota)s in "
                     "%(month)s",
-                    done=format_amount(self.env, done, line.currency_id),
-                    quota=format_amount(self.env, quota, line.currency_id),
+                    done=format_amount(self.env, done, currency),
+                    quota=format_amount(self.env, quota, currency),
                     month=month.strftime("%Y-%m"),
                 )
-                to_void[reason] |= line
-        to_release.write({"state": "payable", "reason": False})
-        for reason, void_lines in to_void.items():
-            void_lines.write({"state": "void", "reason": reason})
+                to_void[reason] += ids
+        if to_release:
+            self.browse(to_release).write({"state": "payable", "reason": False})
+        for reason, void_ids in to_void.items():
+            self.browse(void_ids).write({"state": "void", "reason": reason})
 
     @api.model
     def _is_quota_month_closed(self, company, month, today):
@@ -530,8 +569,14 @@ class AsmCommissionLine(models.Model):
 
     @api.model
     def _cron_update_quota_states(self, today=None):
-        """Daily: release met quotas and close months whose grace period is over."""
-        self._update_quota_states(close=True, today=today)
+        """Daily: release met quotas and close months whose grace period is over.
+
+        Months are not closed while payments wait in the commission queue: the
+        queue job closes them once it has emptied the queue, so a month is judged
+        on all its payments whatever order the workers computed them in.
+        """
+        idle = self.env["asm.commission.queue"].sudo()._is_idle()
+        self._update_quota_states(close=idle, today=today)
 
     # ------------------------------------------------------------------
     # Event rewards (DOMAIN §5): lead grade reached, bid lost

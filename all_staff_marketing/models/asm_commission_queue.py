@@ -1,6 +1,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import logging
 
+import psycopg2.errors
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
@@ -313,6 +315,50 @@ class AsmCommissionQueue(models.Model):
         return self.env.cr.fetchone()[0]
 
     @api.model
+    def _is_idle(self):
+        """True when no reconciliation waits in the queue or is being computed by
+        another worker. Rows that failed and wait for a retry do not count, nor the
+        rows waiting behind them (same invoice or reconciliation): a poisoned row
+        never blocks the quota decisions of everybody else."""
+        self.flush_model()
+        self.env.cr.execute(
+            """
+            SELECT 1 FROM asm_commission_queue q
+             WHERE q.error IS NULL
+               AND NOT EXISTS (
+                   SELECT 1 FROM asm_commission_queue f
+                    WHERE f.error IS NOT NULL
+                      AND f.id < q.id
+                      AND (f.invoice_id = q.invoice_id
+                           OR f.partial_id = q.partial_id))
+             LIMIT 1
+            """
+        )
+        return not self.env.cr.fetchone()
+
+    @api.model
+    def _decide_quotas(self):
+        """Once the queue is empty: release met quota months, close unmet ones.
+
+        Quota decisions wait for the end of the queue so that a month is judged on
+        all the payments queued for it, whatever the batches and the workers that
+        computed them (a month closed halfway through a backlog would void lines
+        that the rest of the backlog completes). A worker that finds rows still held
+        by another worker leaves the decision to that worker. Returns True when
+        decided.
+        """
+        if not self._is_idle():
+            return False
+        try:
+            with self.env.cr.savepoint():
+                self.env["asm.commission.line"]._update_quota_states(close=True)
+        except psycopg2.errors.SerializationFailure:
+            # another worker that emptied the queue at the same time decided them
+            self.env.invalidate_all()
+            return False
+        return True
+
+    @api.model
     def _get_pending_invoice_ids(self, invoice_ids):
         """Ids among ``invoice_ids`` whose commissions wait in the queue."""
         if not invoice_ids:
@@ -354,6 +400,7 @@ class AsmCommissionQueue(models.Model):
             )
         )
         handled, created = queue._run_batch(len(self) or 1, ids=self.ids)
+        queue._decide_quotas()
         failed = queue.browse(self.ids).exists().filtered("error")
         return {
             "type": "ir.actions.client",
