@@ -12,7 +12,7 @@ KEPT = {
     "asm_commission_line_pkey": "(id)",
     "asm_commission_line_key_uniq": "(key)",
     # full indexes: every line has a value
-    "asm_commission_line__employee_id_index": "(employee_id)",
+    "asm_commission_line_employee_date_index": "(employee_id, date)",
     "asm_commission_line__date_index": "(date)",
     # partial indexes: null on the lines that do not need them
     "asm_commission_line__partial_id_index": "(partial_id) WHERE",
@@ -42,3 +42,17 @@ class TestLineIndexes(AsmCase):
         self.assertTrue(
             indexes["asm_commission_line_key_uniq"].startswith("CREATE UNIQUE")
         )
+
+    def test_update_drops_the_indexes_of_earlier_versions(self):
+        cr = self.env.cr
+        old = [
+            f"asm_commission_line__{column}_index"
+            for column in ("company_id", "state", "partner_id", "employee_id")
+        ]
+        for name, column in zip(
+            old, ("company_id", "state", "partner_id", "employee_id"), strict=True
+        ):
+            cr.execute(f"CREATE INDEX {name} ON asm_commission_line ({column})")
+        self.env["asm.commission.line"].init()
+        cr.execute("SELECT indexname FROM pg_indexes WHERE indexname = ANY(%s)", [old])
+        self.assertFalse(cr.fetchall())

@@ -6,7 +6,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, format_amount, split_every
 from odoo.tools.date_utils import end_of
-from odoo.tools.sql import create_index
+from odoo.tools.sql import create_index, drop_index
 
 BENEFICIARY_ROLES = [
     ("referrer", "Referrer"),
@@ -71,13 +71,13 @@ class AsmCommissionLine(models.Model):
         "res.company", required=True, default=lambda self: self.env.company
     )
     currency_id = fields.Many2one(related="company_id.currency_id")
-    # index: record rules (own lines: employee_id.user_id; team), the quota job
-    # (employees' lines of a month), statements' lines per employee
+    # index (composite (employee_id, date), see init): record rules (own lines:
+    # employee_id.user_id; team), the quota job (employees' lines of a month),
+    # statements' lines per employee
     employee_id = fields.Many2one(
         "hr.employee",
         string="Employee",
         required=True,
-        index=True,
         check_company=True,
         tracking=True,
     )
@@ -240,6 +240,19 @@ class AsmCommissionLine(models.Model):
     ]
 
     def init(self):
+        # indexes of earlier versions that no read path needs (company_id, state,
+        # partner_id) or that the composite below replaces (employee_id): Odoo
+        # keeps an index the field no longer asks for, so drop them here
+        for column in ("company_id", "state", "partner_id", "employee_id"):
+            drop_index(self.env.cr, f"{self._table}__{column}_index", self._table)
+        # an employee's lines (record rules, statements) and their lines of one
+        # month (the quota's credited total): one composite index serves both
+        create_index(
+            self.env.cr,
+            "asm_commission_line_employee_date_index",
+            self._table,
+            ["employee_id", "date"],
+        )
         # the quota decisions read the on-hold lines only (a small part of the
         # table): a partial index, which other lines never enter
         create_index(
