@@ -33,6 +33,14 @@ InvoiceLine = namedtuple(
     "id ref product_id name untaxed net cost below_cost categ_path product_tmpl_id",
 )
 
+#: What a clawback copies from the last line of its group (``name``: of that line;
+#: ``line_product_id``: the product of its invoice line), as the ORM would read them.
+LastLine = namedtuple(
+    "LastLine",
+    "name department_id product_id rule_id rate tier_label multiplier uplift_pct share "
+    "line_product_id",
+)
+
 
 def split_by_shares(amount, shares, rounding):
     """Split ``amount`` by percentage ``shares``; the rounded parts add up exactly.
@@ -1410,8 +1418,8 @@ class AsmCommissionEngine(models.AbstractModel):
             )
         )
         rows = self.env.cr.fetchall()
-        lasts = line_model.browse([row[-1] for row in rows])
-        lasts.fetch(
+        # what the new lines copy from the last line of each group, as plain values
+        line_model.flush_model(
             [
                 "name",
                 "employee_id",
@@ -1425,9 +1433,37 @@ class AsmCommissionEngine(models.AbstractModel):
                 "invoice_line_id",
             ]
         )
-        lasts.employee_id.fetch(["department_id"])
-        lasts.invoice_line_id.fetch(["product_id"])
-        last_by_id = {line.id: line for line in lasts}  # iterating keeps prefetching
+        self.env["hr.employee"].flush_model(["department_id"])
+        self.env["account.move.line"].flush_model(["product_id"])
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT l.id, l.name, emp.department_id, l.product_id, l.rule_id,
+                       l.rate, l.tier_label, l.multiplier, l.uplift_pct, l.share,
+                       aml.product_id
+                  FROM asm_commission_line l
+                  LEFT JOIN hr_employee emp ON emp.id = l.employee_id
+                  LEFT JOIN account_move_line aml ON aml.id = l.invoice_line_id
+                 WHERE l.id = ANY(%s)
+                """,
+                [row[-1] for row in rows],
+            )
+        )
+        last_by_id = {
+            row[0]: LastLine(
+                row[1] if row[1] is not None else False,
+                row[2] or False,
+                row[3] or False,
+                row[4] or False,
+                row[5] or 0.0,
+                row[6] if row[6] is not None else False,
+                row[7] or 0.0,
+                row[8] or 0.0,
+                row[9] or 0.0,
+                row[10] or False,
+            )
+            for row in self.env.cr.fetchall()
+        }
         payment_names = {
             move.id: move.name
             for move in self.env["account.move"].browse(
@@ -1451,7 +1487,7 @@ class AsmCommissionEngine(models.AbstractModel):
             last = last_by_id[last_id]
             # parts of a down-payment line are named after their product
             ref = f"l{line_id}"
-            if product_id and product_id != last.invoice_line_id.product_id.id:
+            if product_id and product_id != last.line_product_id:
                 ref += f"p{product_id}"
             groups[inv_id].append(
                 {
@@ -1500,16 +1536,16 @@ class AsmCommissionEngine(models.AbstractModel):
                         f"/e{group['employee_id']}/{group['role']}{suffix}",
                         "company_id": invoice.company_id.id,
                         "employee_id": group["employee_id"],
-                        "department_id": last.employee_id.department_id.id,
+                        "department_id": last.department_id,
                         "date": event.pay_date,
                         "role": group["role"],
                         "partner_id": invoice.commercial_partner_id.id,
                         "invoice_id": invoice.id,
                         "invoice_line_id": group["line_id"],
-                        "product_id": last.product_id.id,
+                        "product_id": last.product_id,
                         "payment_move_id": event.payment_move_id,
                         "partial_id": event.partial_id,
-                        "rule_id": last.rule_id.id,
+                        "rule_id": last.rule_id,
                         "paid_ratio": -ratio,
                         "netted_amount": netted,
                         "collected_amount": collected,
