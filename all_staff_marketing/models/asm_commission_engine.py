@@ -1418,7 +1418,10 @@ class AsmCommissionEngine(models.AbstractModel):
             )
         )
         rows = self.env.cr.fetchall()
-        # what the new lines copy from the last line of each group, as plain values
+        # what the new lines copy from the last line of each group, as plain values;
+        # one primary-key lookup per line (LATERAL ... OFFSET 0): the lines
+        # inserted in this transaction are not analysed yet, and with such
+        # statistics a plain join or "id = ANY" scanned the whole table
         line_model.flush_model(
             [
                 "name",
@@ -1441,10 +1444,11 @@ class AsmCommissionEngine(models.AbstractModel):
                 SELECT l.id, l.name, emp.department_id, l.product_id, l.rule_id,
                        l.rate, l.tier_label, l.multiplier, l.uplift_pct, l.share,
                        aml.product_id
-                  FROM asm_commission_line l
+                  FROM unnest(%s::int[]) AS last(id)
+                 CROSS JOIN LATERAL (SELECT * FROM asm_commission_line line
+                                      WHERE line.id = last.id OFFSET 0) l
                   LEFT JOIN hr_employee emp ON emp.id = l.employee_id
                   LEFT JOIN account_move_line aml ON aml.id = l.invoice_line_id
-                 WHERE l.id = ANY(%s)
                 """,
                 [row[-1] for row in rows],
             )
