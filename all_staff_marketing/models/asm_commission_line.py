@@ -32,6 +32,7 @@ JSON_COLUMN_TYPES = (
     "int4",
     "numeric",
     "float8",
+    "double precision",
     "varchar",
     "text",
     "date",
@@ -435,9 +436,9 @@ class AsmCommissionLine(models.Model):
         # False means NULL except in boolean columns
         nulls = [self._fields[fname].type != "boolean" for fname in fnames]
         null_fnames = {fname for fname, null in zip(fnames, nulls, strict=True) if null}
-        as_json = all(
-            self._fields[fname].column_type[0] in JSON_COLUMN_TYPES for fname in fnames
-        )
+        # (the column types, as the arrays cast them: a sized varchar, truncated
+        # by that cast, goes as arrays)
+        as_json = all(cast.lower() in JSON_COLUMN_TYPES for cast in casts)
         uid = self.env.uid
         ids = []
         for batch in split_every(5000, vals_list, list):
