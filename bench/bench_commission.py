@@ -69,6 +69,12 @@ def parse_args():
     parser.add_argument("--commit", action="store_true", help="keep the data")
     parser.add_argument("--profile", help="write a cProfile of the generation here")
     parser.add_argument(
+        "--checksum",
+        action="store_true",
+        help="print a checksum of the generated lines (to compare two versions of "
+        "the engine on the same data set)",
+    )
+    parser.add_argument(
         "--indexes",
         action="store_true",
         help="also time the plain insert without each index / the foreign keys",
@@ -621,6 +627,40 @@ def line_totals(cr):
     return cr.fetchone()
 
 
+def line_checksum(cr):
+    """Count, sums, count by state and md5 of every generated line's values."""
+    cr.execute(
+        """
+        SELECT count(*), sum(amount), sum(gross_amount), sum(base_amount),
+               md5(string_agg(concat_ws('|', key, amount, gross_amount, base_amount,
+                                        credited_amount, collected_amount,
+                                        netted_amount, paid_ratio, rate, multiplier,
+                                        share, deduction_pct, days_late, state,
+                                        reason, share_note, tier_label, name,
+                                        employee_id, department_id, rule_id, date),
+                              E'\\n' ORDER BY key))
+          FROM asm_commission_line
+        """
+    )
+    count, amount, gross, base, digest = cr.fetchone()
+    cr.execute(
+        "SELECT state, count(*) FROM asm_commission_line GROUP BY state ORDER BY state"
+    )
+    states = ", ".join(f"{state}={n}" for state, n in cr.fetchall())
+    cr.execute(
+        """
+        SELECT md5(string_agg(concat_ws('|', key, amount, state, reason, share_note),
+                              E'\\n' ORDER BY key))
+          FROM asm_commission_line
+        """
+    )
+    short = cr.fetchone()[0]
+    return (
+        f"{count} lines, amount {amount}, gross {gross}, base {base}, {states}, "
+        f"md5(key|amount|state|reason|share_note) {short}, md5(all values) {digest}"
+    )
+
+
 def describe_line_table(cr):
     """The indexes and foreign keys of asm_commission_line (as ``\\d`` shows them)."""
     cr.execute(
@@ -809,6 +849,8 @@ def run(env, args):
     cr.execute("SELECT state, count(*) FROM asm_commission_line GROUP BY state")
     states = dict(cr.fetchall())
     log(f"measured path: {path}")
+    if args.checksum:
+        log(f"checksum: {line_checksum(cr)}")
     log(
         f"generation: {count} lines in {gen.seconds:.1f} s = {count / gen.seconds:,.0f}"
         f" lines/s; {batches} batches; {gen.queries} SQL queries "

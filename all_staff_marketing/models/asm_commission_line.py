@@ -1,4 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import datetime
+import json
 from collections import defaultdict
 from datetime import timedelta
 
@@ -25,6 +27,45 @@ LINE_KINDS = [
     ("pk_refund", "PK entry fee refund"),
     ("pk_prize", "PK prize"),
 ]
+#: Column types whose values JSON carries exactly to ``_insert_lines``: numbers as
+#: their shortest repr (what the arrays send too), text, ISO dates.
+JSON_COLUMN_TYPES = (
+    "int4",
+    "numeric",
+    "float8",
+    "double precision",
+    "varchar",
+    "text",
+    "date",
+    "timestamp",
+)
+
+
+def _json_value(value):
+    if isinstance(value, datetime.date):  # and datetime
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not sent as JSON")
+
+
+def _json_rows(vals_list, null_fnames):
+    """``vals_list`` as a JSON array of objects (False: null in ``null_fnames``), or
+    None when a value has no exact JSON form (NaN, infinity, another type)."""
+    try:
+        return json.dumps(
+            [
+                {
+                    fname: None if value is False and fname in null_fnames else value
+                    for fname, value in vals.items()
+                }
+                for vals in vals_list
+            ],
+            default=_json_value,
+            allow_nan=False,
+        )
+    except (TypeError, ValueError):
+        return None
+
+
 #: Fields only the system sets on a line (a manual adjustment never has them).
 SYSTEM_LINE_FIELDS = (
     "statement_id",
@@ -404,6 +445,12 @@ class AsmCommissionLine(models.Model):
         ``key`` is what guarantees that concurrent runs never duplicate a line. Values
         must be complete (this is a system step: no defaults, no access check) and
         carry the stored related ``department_id``. Returns the inserted lines.
+
+        The rows travel as one JSON parameter (``json_populate_recordset``):
+        PostgreSQL parses one value much faster than one array constant per value
+        (``unnest``, about half of the insert's time for a batch of the engine);
+        values JSON cannot carry exactly (not a number, other types) fall back to
+        the arrays.
         """
         if not vals_list:
             return self.browse()
@@ -413,34 +460,49 @@ class AsmCommissionLine(models.Model):
         casts = [self._fields[fname].column_type[1] for fname in fnames]
         # False means NULL except in boolean columns
         nulls = [self._fields[fname].type != "boolean" for fname in fnames]
+        null_fnames = {fname for fname, null in zip(fnames, nulls, strict=True) if null}
+        # (the column types, as the arrays cast them: a sized varchar, truncated
+        # by that cast, goes as arrays)
+        as_json = all(cast.lower() in JSON_COLUMN_TYPES for cast in casts)
         uid = self.env.uid
         ids = []
         for batch in split_every(5000, vals_list, list):
-            params = [
-                [
-                    None if null and vals.get(fname) is False else vals.get(fname)
-                    for vals in batch
+            rows = _json_rows(batch, null_fnames) if as_json else None
+            if rows is not None:
+                source = SQL(
+                    "SELECT %s FROM json_populate_recordset("
+                    "NULL::asm_commission_line, %s::json)",
+                    columns,
+                    rows,
+                )
+            else:
+                params = [
+                    [
+                        None if null and vals.get(fname) is False else vals.get(fname)
+                        for vals in batch
+                    ]
+                    for fname, null in zip(fnames, nulls, strict=True)
                 ]
-                for fname, null in zip(fnames, nulls, strict=True)
-            ]
-            unnest = SQL(", ").join(
-                SQL("%s::%s[]", param, SQL(cast))  # cast: from the field definitions
-                for cast, param in zip(casts, params, strict=True)
-            )
+                # cast: from the field definitions
+                unnest = SQL(", ").join(
+                    SQL("%s::%s[]", param, SQL(cast))
+                    for cast, param in zip(casts, params, strict=True)
+                )
+                source = SQL("SELECT * FROM unnest(%s)", unnest)
             self.env.cr.execute(
                 SQL(
                     """
                     INSERT INTO asm_commission_line
                         (%(columns)s, create_uid, write_uid, create_date, write_date)
-                    SELECT *, %(uid)s, %(uid)s,
+                    SELECT rows.*, %(uid)s, %(uid)s,
                            now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'
-                      FROM unnest(%(unnest)s)
+                      FROM (%(source)s) AS rows
                     ON CONFLICT (key) DO NOTHING
                     RETURNING id
                     """,
                     columns=columns,
                     uid=uid,
-                    unnest=unnest,
+                    source=source,
                 )
             )
             ids.extend(row[0] for row in self.env.cr.fetchall())
