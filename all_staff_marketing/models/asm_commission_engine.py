@@ -621,25 +621,34 @@ class AsmCommissionEngine(models.AbstractModel):
         self.env.cr.execute(
             SQL(
                 """
-                SELECT l.move_id, l.account_id, l.balance > 0, p.id,
-                       CASE WHEN p.debit_move_id = l.id THEN p.debit_amount_currency
-                            ELSE p.credit_amount_currency END,
-                       CASE WHEN p.debit_move_id = l.id THEN p.credit_amount_currency
-                            ELSE p.debit_amount_currency END,
-                       p.amount, o.id,
+                WITH sides AS (
+                    -- each side on its own (indexed) column: an OR join of both
+                    -- would read every reconciliation of the database
+                    SELECT l.id AS line_id, p.id AS pid,
+                           p.debit_amount_currency AS side,
+                           p.credit_amount_currency AS other_side,
+                           p.amount, p.credit_move_id AS other_id
+                      FROM account_move_line l
+                      JOIN account_partial_reconcile p ON p.debit_move_id = l.id
+                     WHERE l.move_id = ANY(%(ids)s)
+                     UNION ALL
+                    SELECT l.id, p.id, p.credit_amount_currency,
+                           p.debit_amount_currency, p.amount, p.debit_move_id
+                      FROM account_move_line l
+                      JOIN account_partial_reconcile p ON p.credit_move_id = l.id
+                     WHERE l.move_id = ANY(%(ids)s)
+                )
+                SELECT l.move_id, l.account_id, l.balance > 0, s.pid,
+                       s.side, s.other_side, s.amount, o.id,
                        CASE WHEN o.discount_date >= m.date
                              AND o.discount_balance <> 0 AND o.balance <> 0
                             THEN o.discount_balance / o.balance END,
                        o.amount_currency, o.balance
-                  FROM account_move_line l
+                  FROM sides s
+                  JOIN account_move_line l ON l.id = s.line_id
                   JOIN account_move m ON m.id = l.move_id
-                  JOIN account_partial_reconcile p
-                    ON l.id IN (p.debit_move_id, p.credit_move_id)
-                  JOIN account_move_line o
-                    ON o.id = CASE WHEN p.debit_move_id = l.id THEN p.credit_move_id
-                                   ELSE p.debit_move_id END
-                 WHERE l.move_id = ANY(%(ids)s)
-                 ORDER BY p.id
+                  JOIN account_move_line o ON o.id = s.other_id
+                 ORDER BY s.pid
                 """,
                 ids=list({key[0] for key in units}),
             )
@@ -1406,20 +1415,26 @@ class AsmCommissionEngine(models.AbstractModel):
         self.env.cr.execute(
             SQL(
                 """
-                SELECT invoice_id, invoice_line_id, product_id, employee_id, role,
-                       COALESCE(SUM(amount) FILTER (WHERE state != 'void'), 0),
-                       SUM(paid_ratio),
-                       COALESCE(SUM(collected_amount), 0),
-                       COALESCE(SUM(netted_amount), 0),
-                       BOOL_AND(state = 'on_hold')
-                           FILTER (WHERE state != 'void' AND amount != 0),
-                       MAX(id)
-                  FROM asm_commission_line
-                 WHERE invoice_id = ANY(%(ids)s)
-                   AND invoice_line_id IS NOT NULL
-                   AND kind IN ('earn', 'clawback', 'reversal')
-                 GROUP BY invoice_id, invoice_line_id, product_id, employee_id, role
-                 ORDER BY invoice_id, invoice_line_id, product_id, employee_id, role
+                SELECT l.invoice_id, l.invoice_line_id, l.product_id, l.employee_id,
+                       l.role,
+                       COALESCE(SUM(l.amount) FILTER (WHERE l.state != 'void'), 0),
+                       SUM(l.paid_ratio),
+                       COALESCE(SUM(l.collected_amount), 0),
+                       COALESCE(SUM(l.netted_amount), 0),
+                       BOOL_AND(l.state = 'on_hold')
+                           FILTER (WHERE l.state != 'void' AND l.amount != 0),
+                       MAX(l.id)
+                  FROM unnest(%(ids)s::int[]) AS inv(invoice)
+                 -- one index lookup per invoice, whatever the (possibly stale)
+                 -- statistics of lines inserted in this transaction
+                 CROSS JOIN LATERAL (
+                       SELECT * FROM asm_commission_line line
+                        WHERE line.invoice_id = inv.invoice
+                          AND line.invoice_line_id IS NOT NULL
+                          AND line.kind IN ('earn', 'clawback', 'reversal')
+                       OFFSET 0) l
+                 GROUP BY 1, 2, 3, 4, 5
+                 ORDER BY 1, 2, 3, 4, 5
                 """,
                 ids=invoices.ids,
             )
