@@ -232,29 +232,22 @@ class AsmAward(models.Model):
     def _prepare_line_vals(self, state, reason):
         """Values of the commission line of this award."""
         self.ensure_one()
-        return {
-            "name": self.env._(
+        return self.env["asm.commission.line"]._prepare_flat_line_vals(
+            self.employee_id,
+            self.amount,
+            name=self.env._(
                 "%(reward)s: %(reason)s",
                 reward=self.event_reward_id.name,
                 reason=self.name,
             ),
-            "kind": "award",
-            "key": f"award/{self.id}",
-            "company_id": self.company_id.id,
-            "employee_id": self.employee_id.id,
-            "department_id": self.employee_id.department_id.id,
-            "date": self.date,
-            "role": "event",
-            "partner_id": self.partner_id.commercial_partner_id.id,
-            "lead_id": self.lead_id.id,
-            "event_reward_id": self.event_reward_id.id,
-            "award_id": self.id,
-            "base_amount": self.amount,
-            "rate": 100.0,
-            "multiplier": 1.0,
-            "share": 100.0,
-            "gross_amount": self.amount,
-            "amount": self.amount,
-            "state": state,
-            "reason": reason,
-        }
+            kind="award",
+            key=f"award/{self.id}",
+            company_id=self.company_id.id,
+            date=self.date,
+            partner_id=self.partner_id.commercial_partner_id.id,
+            lead_id=self.lead_id.id,
+            event_reward_id=self.event_reward_id.id,
+            award_id=self.id,
+            state=state,
+            reason=reason,
+        )

@@ -771,34 +771,6 @@ class AsmCommissionEngine(models.AbstractModel):
         )
 
     @api.model
-    def _note_share_redirects(self, lines):
-        """Write on new earning lines whose share was redirected why it was.
-
-        The engine writes the note with each line (``_generate_earn_lines``); this
-        is for lines made otherwise.
-        """
-        lines = lines.filtered(
-            lambda line: line.kind == "earn" and line.role in ("salesperson", "service")
-        )
-        if not lines:
-            return
-        lines.fetch(["invoice_id", "employee_id", "role"])
-        lines.invoice_id.fetch(["service_employee_id", "invoice_user_id", "company_id"])
-        lines.employee_id.fetch(["user_id", "name"])
-        notes = defaultdict(lambda: self.env["asm.commission.line"])
-        cache = {}
-        for line in lines:
-            key = (line.invoice_id.id, line.employee_id.id, line.role)
-            if key not in cache:
-                cache[key] = self._get_share_redirect_note(
-                    line.invoice_id, line.employee_id, line.role
-                )
-            if cache[key]:
-                notes[cache[key]] |= line
-        for note, noted in notes.items():
-            noted.write({"share_note": note})
-
-    @api.model
     def _get_invoice_orders(self, invoices):
         """{invoice id: sale orders} of the invoices, in one query."""
         self.env.cr.execute(

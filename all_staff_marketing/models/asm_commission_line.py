@@ -657,6 +657,24 @@ class AsmCommissionLine(models.Model):
     # Event rewards (DOMAIN §5): lead grade reached, bid lost
     # ------------------------------------------------------------------
     @api.model
+    def _prepare_flat_line_vals(self, employee, amount, **values):
+        """Values of a line paying ``amount`` as such to ``employee`` (event reward,
+        award, PK fee/refund/prize): no rate, share or multiplier applies.
+        ``values``: the rest (name, kind, key, company_id, date, state...)."""
+        return {
+            "employee_id": employee.id,
+            "department_id": employee.department_id.id,
+            "role": "event",
+            "base_amount": amount,
+            "rate": 100.0,
+            "multiplier": 1.0,
+            "share": 100.0,
+            "gross_amount": amount,
+            "amount": amount,
+            **values,
+        }
+
+    @api.model
     def _create_event_lines(self, event_type, leads, grade=False):
         """Create the reward lines of an event on ``leads``; idempotent.
 
@@ -691,29 +709,22 @@ class AsmCommissionLine(models.Model):
             amount = reward.amount
             state, reason = self._get_initial_state(employee, amount)
             vals_list.append(
-                {
-                    "name": self.env._(
+                self._prepare_flat_line_vals(
+                    employee,
+                    amount,
+                    name=self.env._(
                         "%(reward)s: %(lead)s", reward=reward.name, lead=lead.name
                     ),
-                    "kind": "event",
-                    "key": f"event/{reward.id}/lead{lead.id}/emp{employee.id}",
-                    "company_id": company.id,
-                    "employee_id": employee.id,
-                    "department_id": employee.department_id.id,
-                    "date": today,
-                    "role": "event",
-                    "partner_id": lead.partner_id.commercial_partner_id.id,
-                    "lead_id": lead.id,
-                    "event_reward_id": reward.id,
-                    "base_amount": amount,
-                    "rate": 100.0,
-                    "multiplier": 1.0,
-                    "share": 100.0,
-                    "gross_amount": amount,
-                    "amount": amount,
-                    "state": state,
-                    "reason": reason,
-                }
+                    kind="event",
+                    key=f"event/{reward.id}/lead{lead.id}/emp{employee.id}",
+                    company_id=company.id,
+                    date=today,
+                    partner_id=lead.partner_id.commercial_partner_id.id,
+                    lead_id=lead.id,
+                    event_reward_id=reward.id,
+                    state=state,
+                    reason=reason,
+                )
             )
         lines = self._insert_lines(vals_list)
         self._update_quota_states(lines)

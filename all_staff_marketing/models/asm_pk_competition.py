@@ -351,25 +351,18 @@ class AsmPkCompetition(models.Model):
         """Values of a commission line of this competition (fee, refund or prize)."""
         self.ensure_one()
         employee = member.employee_id
-        return {
-            "name": name,
-            "kind": kind,
-            "key": f"pk/{self.id}/{kind}/emp{employee.id}",
-            "company_id": self.company_id.id,
-            "employee_id": employee.id,
-            "department_id": employee.department_id.id,
-            "date": fields.Date.context_today(self),
-            "role": "event",
-            "base_amount": amount,
-            "rate": 100.0,
-            "multiplier": 1.0,
-            "share": 100.0,
-            "gross_amount": amount,
-            "amount": amount,
+        return self.env["asm.commission.line"]._prepare_flat_line_vals(
+            employee,
+            amount,
+            name=name,
+            kind=kind,
+            key=f"pk/{self.id}/{kind}/emp{employee.id}",
+            company_id=self.company_id.id,
+            date=fields.Date.context_today(self),
             # a fee, refund or prize is due as such: no monthly quota applies
-            "state": "payable",
-            "reason": False,
-        }
+            state="payable",
+            reason=False,
+        )
 
     def _create_fee_lines(self):
         vals_list = []
