@@ -132,8 +132,11 @@ class TestSecurityStatements(StatementCase):
                     "status": "approved",
                 }
             )
+        # the first level's review (the cache does not keep the reviews' order)
+        first = reviews.sudo().sorted("sequence")[0]
+        self.assertNotIn(self.reviewer_2, first.reviewer_ids)
         with self.assertRaisesRegex(UserError, refused):
-            reviews[0].with_user(self.reviewer_2).comment = "not mine"
+            first.with_user(self.reviewer_2).comment = "not mine"
         # the comment wizard without a review of theirs approves nothing
         wizard = (
             self.env["comment.wizard"]

@@ -1,4 +1,5 @@
 from . import asm_attribution_mixin
+from . import asm_guard_mixin
 from . import account_journal
 from . import account_move
 from . import account_move_line

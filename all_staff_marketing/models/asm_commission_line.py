@@ -79,6 +79,23 @@ SYSTEM_LINE_FIELDS = (
     "event_reward_id",
     "rule_id",
 )
+#: What a manager fills in on a manual adjustment (the line form, kind "manual").
+MANUAL_ADJUSTMENT_FIELDS = (
+    "name",
+    "employee_id",
+    "role",
+    "date",
+    "company_id",
+    "partner_id",
+    "base_amount",
+    "rate",
+    "share",
+    "multiplier",
+    "gross_amount",
+    "amount",
+    "reason",
+    "kind",
+)
 #: Statement states in which lines are frozen (see asm.statement).
 FROZEN_STATEMENT_STATES = ("approved", "paid")
 
@@ -95,9 +112,44 @@ class AsmCommissionLine(models.Model):
 
     _name = "asm.commission.line"
     _description = "Commission Line"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "asm.guard.mixin"]
     _order = "date desc, id desc"
     _check_company_auto = True
+    # Allow-list (asm.guard.mixin): a manager records manual adjustments (checked
+    # further by ``_check_manual_adjustments``); nobody edits a line.
+    _asm_create_allow = {
+        "all_staff_marketing.group_manager": MANUAL_ADJUSTMENT_FIELDS,
+    }
+    _asm_write_allow = {}
+    _asm_system_fields = (
+        *SYSTEM_LINE_FIELDS,
+        "name",
+        "company_id",
+        "employee_id",
+        "date",
+        "role",
+        "partner_id",
+        "base_amount",
+        "rate",
+        "tier_label",
+        "multiplier",
+        "share",
+        "days_late",
+        "deduction_pct",
+        "gross_amount",
+        "amount",
+        "reason",
+        "share_note",
+        "state",
+        "kind",
+        "product_id",
+        "lead_id",
+        "paid_ratio",
+        "collected_amount",
+        "netted_amount",
+        "credited_amount",
+        "uplift_pct",
+    )
 
     # Indexes (issue 9, bench/bench_commission.py --indexes): a generated line pays
     # for every index it enters, so only the read paths below keep one. Mostly-null
@@ -394,18 +446,17 @@ class AsmCommissionLine(models.Model):
                     )
                 )
 
+    @api.model
+    def _asm_get_guard_hint(self):
+        return self.env._(
+            "commission lines are never edited: record a correction as a new manual "
+            "adjustment line with its reason (it goes to the next statement)"
+        )
+
     def write(self, vals):
-        if not self.env.su:
-            self.check_access("write")
-            raise UserError(
-                self.env._(
-                    "Commission lines are never edited: record a correction as a new "
-                    "manual adjustment line with its reason (it goes to the next "
-                    "statement)."
-                )
-            )
-        # system steps (engine, quotas, statements) are bulk writes whose trail is
-        # the line itself (reason, key, reversal lines): not one message per line
+        # a user writes nothing (asm.guard.mixin); system steps (engine, quotas,
+        # statements) are bulk writes whose trail is the line itself (reason, key,
+        # reversal lines): not one message per line
         self = self.with_context(tracking_disable=True)
         self._check_not_frozen()
         if vals.get("statement_id"):

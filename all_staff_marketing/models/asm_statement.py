@@ -7,9 +7,6 @@ from odoo.tools import SQL
 from odoo.tools.date_utils import end_of, start_of
 
 FROZEN_STATES = ("approved", "paid")
-#: Fields of a statement that change only through its workflow (buttons, tier
-#: validation, payment), never by a direct write (see ``_get_workflow_fields``).
-WORKFLOW_FIELDS = ("state", "employee_id", "company_id", "date_from", "date_to")
 GROUP_OFFICER = "all_staff_marketing.group_officer"
 GROUP_MANAGER = "all_staff_marketing.group_manager"
 GROUP_FINANCE = "all_staff_marketing.group_finance"
@@ -20,9 +17,22 @@ class AsmStatement(models.Model):
 
     _name = "asm.statement"
     _description = "Commission Statement"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "asm.guard.mixin"]
     _order = "date_to desc, id desc"
     _check_company_auto = True
+    # Allow-list (asm.guard.mixin): a statement is created by the statement
+    # generation and changed by its buttons only; a user writes nothing on it.
+    _asm_create_allow = {}
+    _asm_write_allow = {}
+    _asm_system_fields = (
+        "name",
+        "company_id",
+        "employee_id",
+        "date_from",
+        "date_to",
+        "state",
+        "line_ids",
+    )
 
     name = fields.Char(required=True, default="/", copy=False, readonly=True)
     company_id = fields.Many2one(
@@ -167,27 +177,7 @@ class AsmStatement(models.Model):
 
     def _write_workflow(self, vals):
         """Write workflow fields; call only after the rights were checked."""
-        return self.sudo().write(vals)
-
-    @api.model
-    def _get_workflow_fields(self):
-        """Fields only the workflow writes; extend with fields of other modules."""
-        return [*WORKFLOW_FIELDS, "line_ids"]
-
-    def write(self, vals):
-        if not self.env.su:
-            refused = set(vals).intersection(self._get_workflow_fields())
-            if refused:
-                self.check_access("write")
-                names = self.fields_get(sorted(refused), attributes=["string"])
-                raise UserError(
-                    self.env._(
-                        "%(fields)s of a commission statement change only through "
-                        "its buttons (confirm, review, payment), not by editing it.",
-                        fields=", ".join(f["string"] for f in names.values()),
-                    )
-                )
-        return super().write(vals)
+        return self._asm_system_write(vals)
 
     # ------------------------------------------------------------------
     # Segregation of duties

@@ -23,8 +23,9 @@ class AsmStatement(models.Model):
         return [*super()._get_after_validation_exceptions(), "payslip_id"]
 
     @api.model
-    def _get_workflow_fields(self):
-        return [*super()._get_workflow_fields(), "payslip_id"]
+    def _asm_get_system_fields(self):
+        # set by payroll only (asm.guard.mixin): no user writes it
+        return super()._asm_get_system_fields() | {"payslip_id"}
 
     def action_mark_paid(self):
         """With payroll, confirming the payslip that claims a statement pays it."""

@@ -1,0 +1,96 @@
+"""Allow-lists of what a user writes on money records (issue #18, asm.guard.mixin).
+
+Each test acts as the real user (``with_user``, real groups) with the context a
+client can send, and asserts both the refusal (naming the field) and that the money
+did not move. Figures are StatementCase's (source 000 farm 四.4): Alice's March
+statement 600, May 200 + 6,300 = 6,500; Bob's March 300.
+"""
+
+from odoo.exceptions import AccessError, UserError
+
+from .statement_common import GROUP, StatementCase
+
+#: Context keys a client can send that relaxed checks in this addon or in the
+#: modules it builds on.
+HOSTILE = {
+    "skip_validation_check": True,
+    "asm_approval_state_write": True,
+    "tracking_disable": True,
+    "install_mode": True,
+}
+
+
+class TestAllowListStatements(StatementCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.user_finance = cls._new_user(
+            "asm_al_fin", "base.group_user," + GROUP % "finance", name="Fei Finance"
+        )
+
+    def test_nobody_writes_a_statement_total(self):
+        """The stored total payroll pays is not writable, by anyone, in any state."""
+        self.alice_march.with_user(self.user_officer).action_confirm()
+        for user in (self.user_officer, self.user_manager, self.user_finance):
+            for context in ({}, HOSTILE):
+                with self.assertRaisesRegex(UserError, r"amount_total"):
+                    self.alice_march.with_user(user).with_context(**context).write(
+                        {"amount_total": 60000.0}
+                    )
+        # the employee has no write access to statements at all
+        with self.assertRaises(AccessError):
+            self.alice_march.with_user(self.user_alice).with_context(**HOSTILE).write(
+                {"amount_total": 60000.0}
+            )
+        self.env.invalidate_all()
+        self.assertEqual(self.alice_march.amount_total, 600.0)
+        self.assertEqual(self.alice_march.line_count, 1)
+
+    def test_lowering_a_total_does_not_skip_a_tier(self):
+        """A 6,500 statement cannot be written down to dodge the amount's tier."""
+        with self.assertRaisesRegex(UserError, r"Amount Total \(amount_total\)"):
+            self.alice_may.with_user(self.user_officer).write({"amount_total": 1.0})
+        self.assertEqual(self.alice_may.amount_total, 6500.0)
+
+    def test_refusal_names_the_field_and_the_button(self):
+        with self.assertRaisesRegex(
+            UserError, r"Employee \(employee_id\).*change only through its buttons"
+        ):
+            self.alice_march.with_user(self.user_manager).write(
+                {"employee_id": self.bob.id}
+            )
+        self.assertEqual(self.alice_march.employee_id, self.alice)
+
+    def test_statement_is_not_created_with_a_total(self):
+        with self.assertRaisesRegex(UserError, r"not by hand"):
+            self.Statement.with_user(self.user_manager).create(
+                {
+                    "employee_id": self.alice.id,
+                    "date_from": "2025-07-01",
+                    "date_to": "2025-07-31",
+                    "amount_total": 5000.0,
+                }
+            )
+
+    def test_line_fields_are_refused_to_every_role(self):
+        line = self.alice_march.line_ids
+        for user in (self.user_manager, self.user_finance, self.user_officer):
+            for values in ({"gross_amount": 9999.0}, {"kind": "manual"}):
+                with self.assertRaises(UserError):
+                    line.with_user(user).with_context(**HOSTILE).write(values)
+        self.env.invalidate_all()
+        self.assertEqual((line.amount, line.gross_amount), (600.0, 600.0))
+
+    def test_adjustment_cannot_carry_computed_money(self):
+        """A manager's manual adjustment gives its amount, not its money factors."""
+        Line = self.Line.with_user(self.user_manager)
+        vals = {
+            "name": "Correction",
+            "employee_id": self.alice.id,
+            "amount": -100.0,
+            "reason": "Double-counted payment of 15 March",
+        }
+        with self.assertRaisesRegex(UserError, r"days_late"):
+            Line.create(dict(vals, days_late=200))
+        line = Line.create(vals)
+        self.assertEqual((line.kind, line.amount), ("manual", -100.0))
