@@ -94,3 +94,58 @@ class TestAllowListStatements(StatementCase):
             Line.create(dict(vals, days_late=200))
         line = Line.create(vals)
         self.assertEqual((line.kind, line.amount), ("manual", -100.0))
+
+
+class TestAllowListAwards(StatementCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.reward_panel = cls.env["asm.event.reward"].create(
+            {
+                "name": "Supplier panel entry",
+                "event_type": "manual",
+                "amount_min": 5000,
+                "amount_max": 20000,
+            }
+        )
+        cls.Award = cls.env["asm.award"].with_user(cls.user_officer)
+        cls.vals = {
+            "name": "Entered ACME's supplier panel",
+            "event_reward_id": cls.reward_panel.id,
+            "employee_id": cls.alice.id,
+        }
+
+    def test_award_under_review_is_not_edited_with_a_context_key(self):
+        """base_tier_validation's skip_validation_check is no bypass."""
+        award = self.Award.create(dict(self.vals, amount=8000))
+        award.action_confirm()
+        self.assertEqual(award.state, "confirmed")
+        for values in (
+            {"amount": 20000},
+            {"employee_id": self.officer.id},
+            {"needs_approval": False},
+        ):
+            with self.assertRaisesRegex(UserError, r"status: To Approve"):
+                award.with_context(**HOSTILE).write(values)
+        self.env.invalidate_all()
+        self.assertEqual((award.amount, award.employee_id), (8000, self.alice))
+        self.assertTrue(award.needs_approval)
+
+    def test_award_is_not_born_granted(self):
+        for values in (
+            {"state": "done", "amount": 5000},
+            {"needs_approval": False, "amount": 8000},
+        ):
+            with self.assertRaises(UserError):
+                self.Award.with_context(**HOSTILE).create(dict(self.vals, **values))
+        self.assertFalse(
+            self.env["asm.award"].search([("employee_id", "=", self.alice.id)])
+        )
+
+    def test_granted_award_is_frozen(self):
+        award = self.Award.create(dict(self.vals, amount=5000))
+        award.action_confirm()
+        self.assertEqual(award.state, "done")
+        with self.assertRaisesRegex(UserError, r"(?i)amount"):
+            award.with_user(self.user_manager).write({"amount": 20000})
+        self.assertEqual(award.sudo().line_ids.amount, 5000.0)

@@ -224,18 +224,23 @@ class TestSecurityStatements(StatementCase):
 
     def test_officer_cannot_award_themselves(self):
         Award = self.env["asm.award"].with_user(self.user_officer)
-        award = Award.create(
-            {
-                "name": "Entered ACME's supplier panel",
-                "event_reward_id": self.reward_panel.id,
-                "employee_id": self.officer.id,
-                "amount": 5000,
-            }
-        )
+        vals = {
+            "name": "Entered ACME's supplier panel",
+            "event_reward_id": self.reward_panel.id,
+            "amount": 5000,
+        }
         with self.assertRaisesRegex(UserError, "to yourself"):
-            award.action_confirm()
-        self.assertEqual(award.state, "draft")
-        self.assertFalse(award.sudo().line_ids)
+            Award.create(dict(vals, employee_id=self.officer.id))
+        # nor by drafting it for a colleague and moving it to oneself
+        award = Award.create(dict(vals, employee_id=self.alice.id))
+        with self.assertRaisesRegex(UserError, "to yourself"):
+            award.employee_id = self.officer
+        # an award created by someone else in the officer's name is not theirs to grant
+        theirs = self.env["asm.award"].create(dict(vals, employee_id=self.officer.id))
+        with self.assertRaisesRegex(UserError, "to yourself"):
+            theirs.with_user(self.user_officer).action_confirm()
+        self.assertEqual(theirs.state, "draft")
+        self.assertFalse(theirs.sudo().line_ids)
         with self.assertRaisesRegex(UserError, "status of an award changes only"):
             award.write({"state": "done"})
 

@@ -5,6 +5,17 @@ from odoo.tools import format_amount
 
 GROUP_OFFICER = "all_staff_marketing.group_officer"
 GROUP_MANAGER = "all_staff_marketing.group_manager"
+#: What an officer fills in on a draft award.
+AWARD_INPUT_FIELDS = (
+    "name",
+    "company_id",
+    "event_reward_id",
+    "employee_id",
+    "partner_id",
+    "lead_id",
+    "date",
+    "amount",
+)
 
 
 class AsmAward(models.Model):
@@ -18,11 +29,16 @@ class AsmAward(models.Model):
 
     _name = "asm.award"
     _description = "Manual Award"
-    _inherit = ["mail.thread", "asm.approval.mixin"]
+    _inherit = ["mail.thread", "asm.approval.mixin", "asm.guard.mixin"]
     _order = "date desc, id desc"
     _check_company_auto = True
     _state_to = ["done"]
     _approval_frozen_states = ("done",)
+    # Allow-list (asm.guard.mixin): officers fill in a draft award; the state and
+    # the lines change through the buttons (Award, Validate, Cancel) only.
+    _asm_create_allow = {GROUP_OFFICER: AWARD_INPUT_FIELDS}
+    _asm_write_allow = {"draft": {GROUP_OFFICER: AWARD_INPUT_FIELDS}}
+    _asm_system_fields = ("state", "line_ids")
 
     name = fields.Char(string="Reason", required=True)
     company_id = fields.Many2one(
@@ -203,31 +219,25 @@ class AsmAward(models.Model):
         self.sudo().write({"state": "cancel"})
 
     @api.model
-    def _get_workflow_fields(self):
-        """Fields only the workflow writes."""
-        return ["state", "line_ids", "needs_approval"]
+    def _asm_get_guard_hint(self):
+        return self.env._(
+            "the status of an award changes only through its buttons (Award, "
+            "Validate, Cancel) and an awarded one is corrected by a manual "
+            "adjustment line in the next statement"
+        )
 
     @api.model_create_multi
     def create(self, vals_list):
+        awards = super().create(vals_list)
         if not self.env.su:
-            self._check_workflow_vals(vals_list)
-        return super().create(vals_list)
+            awards._check_not_self_award()
+        return awards
 
     def write(self, vals):
-        if not self.env.su:
-            self._check_workflow_vals([vals])
-        return super().write(vals)
-
-    @api.model
-    def _check_workflow_vals(self, vals_list):
-        refused = set().union(*vals_list).intersection(self._get_workflow_fields())
-        if refused:
-            raise UserError(
-                self.env._(
-                    "The status of an award changes only through its buttons (Award, "
-                    "Validate, Cancel), not by editing it."
-                )
-            )
+        res = super().write(vals)
+        if not self.env.su and "employee_id" in vals:
+            self._check_not_self_award()
+        return res
 
     def _prepare_line_vals(self, state, reason):
         """Values of the commission line of this award."""
