@@ -8,6 +8,7 @@ statement 600, May 200 + 6,300 = 6,500; Bob's March 300.
 
 from odoo.exceptions import AccessError, UserError
 
+from .common_attr import AsmAttrCase
 from .statement_common import GROUP, StatementCase
 
 #: Context keys a client can send that relaxed checks in this addon or in the
@@ -149,3 +150,52 @@ class TestAllowListAwards(StatementCase):
         with self.assertRaisesRegex(UserError, r"(?i)amount"):
             award.with_user(self.user_manager).write({"amount": 20000})
         self.assertEqual(award.sudo().line_ids.amount, 5000.0)
+
+
+class TestAllowListPoints(AsmAttrCase):
+    """Points are paid from the PK pot: they come from the system only."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.user_officer, cls.officer_emp = cls._new_employee_user(
+            "asm_al_points_officer",
+            "Olga Officer",
+            groups="base.group_user,all_staff_marketing.group_officer",
+        )
+        (cls.alice | cls.bob).parent_id = cls.officer_emp
+        cls.event = cls.env.ref("all_staff_marketing.asm_point_event_type_agency")
+
+    def _balance(self, employee):
+        lines = self.env["asm.point.line"].search([("employee_id", "=", employee.id)])
+        return sum(lines.mapped("points"))
+
+    def test_no_direct_point_line(self):
+        PointLine = self.env["asm.point.line"].with_user(self.user_officer)
+        for employee, points in ((self.officer_emp, 500), (self.alice, -30)):
+            for context in ({}, HOSTILE):
+                with self.assertRaisesRegex(UserError, r"Points \(points\)"):
+                    PointLine.with_context(**context).create(
+                        {
+                            "name": "Bonus",
+                            "employee_id": employee.id,
+                            "kind": "event",
+                            "points": points,
+                        }
+                    )
+        self.assertEqual(self._balance(self.officer_emp), 0)
+        self.assertEqual(self._balance(self.alice), 0)
+
+    def test_point_event_never_for_oneself(self):
+        Wizard = self.env["asm.point.event.wizard"].with_user(self.user_officer)
+        wizard = Wizard.create(
+            {"employee_id": self.officer_emp.id, "event_type_id": self.event.id}
+        )
+        with self.assertRaisesRegex(UserError, "for yourself"):
+            wizard.action_record()
+        self.assertEqual(self._balance(self.officer_emp), 0)
+        # for a team member it works, through the system path
+        Wizard.create(
+            {"employee_id": self.alice.id, "event_type_id": self.event.id}
+        ).action_record()
+        self.assertEqual(self._balance(self.alice), self.event.points)

@@ -28,9 +28,15 @@ class AsmPointLine(models.Model):
     """
 
     _name = "asm.point.line"
+    _inherit = ["asm.guard.mixin"]
     _description = "Points Ledger Entry"
     _order = "date desc, id desc"
     _check_company_auto = True
+    # Allow-list (asm.guard.mixin): entries come from the system only (grades
+    # reached, the point-event wizard for someone else); nobody writes one.
+    _asm_create_allow = {}
+    _asm_write_allow = {}
+    _asm_system_fields = (*sorted(LEDGER_FIELDS), "name", "note")
 
     name = fields.Char(string="Description", required=True)
     company_id = fields.Many2one(
@@ -67,6 +73,13 @@ class AsmPointLine(models.Model):
     points = fields.Integer(required=True)
     date = fields.Date(required=True, index=True, default=fields.Date.context_today)
     note = fields.Text()
+
+    @api.model
+    def _asm_get_guard_hint(self):
+        return self.env._(
+            "points come from the grades a referral reaches and from the Record a "
+            "Point Event button (for someone else); a correction is a new entry"
+        )
 
     def write(self, vals):
         frozen = LEDGER_FIELDS.intersection(vals)

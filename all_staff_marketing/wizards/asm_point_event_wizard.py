@@ -1,6 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 
 class AsmPointEventWizard(models.TransientModel):
@@ -62,10 +62,34 @@ class AsmPointEventWizard(models.TransientModel):
             "note": self.note,
         }
 
-    def action_record(self):
-        lines = self.env["asm.point.line"].create(
-            [wizard._prepare_point_line_vals() for wizard in self]
+    def _check_can_record(self):
+        """An officer records points for someone else, never for themselves."""
+        if not self.env.user.has_group("all_staff_marketing.group_officer"):
+            raise AccessError(
+                self.env._("Only commission officers can record point events.")
+            )
+        mine = self.filtered(
+            lambda wizard: wizard.employee_id.sudo().user_id == self.env.user
         )
+        if mine:
+            raise UserError(
+                self.env._(
+                    "You cannot record points for yourself: another officer or a "
+                    "manager must record them."
+                )
+            )
+
+    def action_record(self):
+        self._check_can_record()
+        # system step: ledger entries are written by the system only
+        # (asm.guard.mixin); the officer's rights on them are checked right after
+        lines = (
+            self.env["asm.point.line"]
+            .sudo()
+            .create([wizard._prepare_point_line_vals() for wizard in self])
+        )
+        lines.with_env(self.env).check_access("create")
+        lines = lines.with_env(self.env)
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "all_staff_marketing.asm_point_line_action"
         )
