@@ -362,3 +362,54 @@ class TestPkCompetition(AsmCase):
             as_player.member_ids[:1].write({"level": "staff"})
         with self.assertRaises(AccessError):
             as_player.action_cancel()
+
+    # ------------------------------------------------------------------
+    # allow-list (issue #18) and the form (issue #24)
+    # ------------------------------------------------------------------
+    def test_created_as_the_form_sends_it(self):
+        """The web client sends every default, ``state: 'draft'`` included."""
+        july = self._competition("July PK", "2026-07-01", "2026-07-31", state="draft")
+        self.assertEqual((july.state, july.fee_total), ("draft", 2400.0))
+        with self.assertRaisesRegex(UserError, r"State \(state\)"):
+            self._competition("Born open", "2026-07-01", "2026-07-31", state="open")
+        with self.assertRaisesRegex(UserError, r"State \(state\)"):
+            self.Competition.with_user(self.user_manager).with_context(
+                default_state="open", skip_validation_check=True
+            ).create(
+                {
+                    "name": "Born open by context",
+                    "date_start": "2026-07-01",
+                    "date_end": "2026-07-31",
+                    "state": "open",
+                }
+            )
+
+    def test_started_competition_is_locked_whatever_the_context(self):
+        august = self._competition("August PK", "2026-08-01", "2026-08-31")
+        august.with_user(self.user_manager).action_open()
+        self.assertEqual(august.state, "open")
+        mine = august.with_user(self.user_manager).with_context(
+            skip_validation_check=True, asm_workflow=True
+        )
+        for values in (
+            {"sponsorship": 100000.0},
+            {"date_end": "2026-12-31"},
+            {"split_mode": "score"},
+            {"fee_staff": 0.0},
+        ):
+            with self.assertRaisesRegex(UserError, r"status: Open"):
+                mine.write(values)
+        member = august.member_ids[:1].with_user(self.user_manager)
+        with self.assertRaises(UserError):
+            member.with_context(skip_validation_check=True).write({"level": "director"})
+        with self.assertRaises(UserError):
+            august.team_ids[:1].with_user(self.user_manager).write(
+                {"member_ids": [Command.clear()]}
+            )
+        mine.name = "August PK (renamed)"
+        self.env.invalidate_all()
+        self.assertEqual(
+            (august.sponsorship, august.fee_total, august.pot_amount),
+            (1000.0, 2400.0, 3400.0),
+        )
+        self.assertEqual(len(august.member_ids), 20)

@@ -41,6 +41,9 @@ PK_LOCKED_FIELDS = {
     "team_ids",
     "member_ids",
 }
+#: What a manager sets on a draft competition: its name and PK_LOCKED_FIELDS but
+#: the participants (they are the teams' members).
+PK_INPUT_FIELDS = ("name", *sorted(PK_LOCKED_FIELDS - {"member_ids"}))
 #: Default entry fee per level (DOMAIN §8); each competition can change them.
 PK_DEFAULT_FEES = {
     "staff": 100.0,
@@ -83,9 +86,19 @@ class AsmPkCompetition(models.Model):
 
     _name = "asm.pk.competition"
     _description = "PK Team Competition"
-    _inherit = ["mail.thread", "asm.approval.mixin"]
+    _inherit = ["mail.thread", "asm.approval.mixin", "asm.guard.mixin"]
     _order = "date_end desc, id desc"
     _check_company_auto = True
+    # Allow-list (asm.guard.mixin): a manager sets up a draft competition; once
+    # the entry fees are charged only its name changes, until it is audited. The
+    # state changes through the buttons (Open, Close, Validate, Settle, Cancel).
+    _asm_create_allow = {GROUP_MANAGER: PK_INPUT_FIELDS}
+    _asm_write_allow = {
+        "draft": {GROUP_MANAGER: PK_INPUT_FIELDS},
+        "open": {GROUP_MANAGER: ("name",)},
+        "closed": {GROUP_MANAGER: ("name",)},
+    }
+    _asm_system_fields = ("state",)
     _state_from = ["closed"]
     _state_to = ["audited"]
     # a rejected audit reopens the competition
@@ -562,6 +575,7 @@ class AsmPkCompetition(models.Model):
 
     def _write_workflow(self, vals):
         """Write the state; call only after the rights were checked."""
+        # internal key on the system path: a cancellation under audit is allowed
         return self.sudo().with_context(skip_validation_check=True).write(vals)
 
     def _get_review_conflict_users(self):
@@ -572,43 +586,14 @@ class AsmPkCompetition(models.Model):
     # ------------------------------------------------------------------
     # Guards
     # ------------------------------------------------------------------
-    @api.model_create_multi
-    def create(self, vals_list):
-        if not self.env.su and any(vals.get("state") for vals in vals_list):
-            self._raise_workflow_write()
-        return super().create(vals_list)
-
-    def write(self, vals):
-        if not self.env.su:
-            # the rights come first: a participant is refused as such
-            self.check_access("write")
-            if "state" in vals:
-                self._raise_workflow_write()
-            self._check_locked(vals)
-        return super().write(vals)
-
-    def _raise_workflow_write(self):
-        raise UserError(
-            self.env._(
-                "The status of a PK competition changes only through its buttons "
-                "(Open, Close, Validate, Settle, Cancel), not by editing it."
-            )
+    @api.model
+    def _asm_get_guard_hint(self):
+        return self.env._(
+            "the status of a PK competition changes only through its buttons (Open, "
+            "Close, Validate, Settle, Cancel), and its teams, fees and period are "
+            "fixed once the entry fees are charged (cancel it, fees are refunded, "
+            "and create a new one)"
         )
-
-    def _check_locked(self, vals):
-        """Teams, fees and period are fixed once the entry fees are charged."""
-        locked = PK_LOCKED_FIELDS.intersection(vals)
-        started = self.filtered(lambda c: c.state != "draft")
-        if locked and started:
-            names = self.fields_get(sorted(locked), attributes=["string"])
-            raise UserError(
-                self.env._(
-                    "Competition %(name)s has started: %(fields)s can no longer be "
-                    "changed. Cancel it (fees are refunded) and create a new one.",
-                    name=started[0].display_name,
-                    fields=", ".join(f["string"] for f in names.values()),
-                )
-            )
 
     def _check_teams_editable(self):
         """Teams and members change only while the competition is a draft."""

@@ -7,6 +7,10 @@ from odoo.tools import SQL
 
 from .hr_employee import PK_LEVELS
 
+GROUP_MANAGER = "all_staff_marketing.group_manager"
+#: What a manager sets on a member of a draft competition's team.
+PK_MEMBER_INPUT_FIELDS = ("team_id", "employee_id", "level")
+
 #: Where each competition metric is read: table, employee column, summed value
 #: (None: count). Every source has ``company_id``, ``date`` and ``create_date``.
 PK_METRIC_SOURCES = {
@@ -25,6 +29,11 @@ class AsmPkMember(models.Model):
     """A person in a team of a PK competition: level, entry fee and score."""
 
     _name = "asm.pk.member"
+    _inherit = ["asm.guard.mixin"]
+    # Allow-list (asm.guard.mixin): managers compose the teams of a draft
+    # competition; the fee follows the level, the score the ledgers.
+    _asm_create_allow = {GROUP_MANAGER: PK_MEMBER_INPUT_FIELDS}
+    _asm_write_allow = {"draft": {GROUP_MANAGER: PK_MEMBER_INPUT_FIELDS}}
     _description = "PK Team Member"
     _order = "team_id, id"
     _check_company_auto = True
@@ -194,6 +203,10 @@ class AsmPkMember(models.Model):
             )
         )
         return {member_id: score or 0.0 for member_id, score in self.env.cr.fetchall()}
+
+    def _asm_guard_state(self):
+        self.ensure_one()
+        return self.sudo().competition_id.state
 
     @api.model_create_multi
     def create(self, vals_list):

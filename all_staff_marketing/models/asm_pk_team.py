@@ -2,14 +2,29 @@
 from odoo import Command, api, fields, models
 from odoo.tools import float_compare
 
+GROUP_MANAGER = "all_staff_marketing.group_manager"
+#: What a manager sets on a team of a draft competition.
+PK_TEAM_INPUT_FIELDS = (
+    "name",
+    "sequence",
+    "competition_id",
+    "department_id",
+    "member_ids",
+)
+
 
 class AsmPkTeam(models.Model):
     """A team of a PK competition: a department or an ad-hoc set of employees."""
 
     _name = "asm.pk.team"
+    _inherit = ["asm.guard.mixin"]
     _description = "PK Team"
     _order = "competition_id, sequence, id"
     _check_company_auto = True
+    # Allow-list (asm.guard.mixin): managers compose the teams of a draft
+    # competition; the state is the competition's.
+    _asm_create_allow = {GROUP_MANAGER: PK_TEAM_INPUT_FIELDS}
+    _asm_write_allow = {"draft": {GROUP_MANAGER: PK_TEAM_INPUT_FIELDS}}
 
     name = fields.Char(required=True)
     sequence = fields.Integer(default=10)
@@ -80,6 +95,10 @@ class AsmPkTeam(models.Model):
         return self.env["hr.employee"].search(
             [("department_id", "=", department.id)], order="name, id"
         )
+
+    def _asm_guard_state(self):
+        self.ensure_one()
+        return self.sudo().competition_id.state
 
     @api.model_create_multi
     def create(self, vals_list):
