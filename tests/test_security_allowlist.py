@@ -199,3 +199,50 @@ class TestAllowListPoints(AsmAttrCase):
             {"employee_id": self.alice.id, "event_type_id": self.event.id}
         ).action_record()
         self.assertEqual(self._balance(self.alice), self.event.points)
+
+
+class TestAllowListReferralCoupons(AsmAttrCase):
+    """The referral fields this addon adds to loyalty.card are the system's."""
+
+    def test_sales_admin_does_not_rewrite_a_referral_coupon(self):
+        user, _employee = self._new_employee_user(
+            "asm_al_sales_admin",
+            "Sam Sales Admin",
+            groups="base.group_user,sales_team.group_sale_manager",
+        )
+        program = self.env["loyalty.program"].create(
+            {"name": "Refer a friend", "program_type": "coupons"}
+        )
+        customer = self.env["res.partner"].create({"name": "Referred Farm"})
+        card = self.env["loyalty.card"].create(
+            {
+                "program_id": program.id,
+                "partner_id": customer.id,
+                "points": 10,
+                "asm_referral_campaign_id": program.id,
+                "asm_referred_partner_id": customer.id,
+                "asm_referral_points": 10,
+                "asm_referral_state": "granted",
+            }
+        )
+        for values in (
+            {"asm_referral_points": 1000},
+            {"asm_referral_state": "kept"},
+            {"asm_referred_partner_id": self.env.user.partner_id.id},
+        ):
+            with self.assertRaisesRegex(UserError, r"\(asm_referr"):
+                card.with_user(user).with_context(**HOSTILE).write(values)
+        with self.assertRaisesRegex(UserError, r"asm_referral_state"):
+            self.env["loyalty.card"].with_user(user).create(
+                {
+                    "program_id": program.id,
+                    "partner_id": customer.id,
+                    "asm_referral_state": "granted",
+                }
+            )
+        # the loyalty app's own fields follow its rules
+        card.with_user(user).points = 12
+        self.assertEqual(
+            (card.asm_referral_points, card.asm_referral_state, card.points),
+            (10, "granted", 12),
+        )

@@ -10,11 +10,27 @@ REFERRAL_CARD_STATES = [
     ("kept", "Used Before the Refund"),
 ]
 
+#: The fields of a referral coupon that this addon writes.
+REFERRAL_CARD_FIELDS = (
+    "asm_referral_campaign_id",
+    "asm_referred_partner_id",
+    "asm_referral_invoice_id",
+    "asm_referral_points",
+    "asm_referral_state",
+)
+
 
 class LoyaltyCard(models.Model):
     """Coupons of referring customers, granted when a referred first invoice is paid."""
 
-    _inherit = "loyalty.card"
+    _name = "loyalty.card"
+    _inherit = ["loyalty.card", "asm.guard.mixin"]
+    # Allow-list (asm.guard.mixin) of the fields this addon adds: the referral
+    # coupon's link to its campaign, customer, invoice and status are written by
+    # the system only (granted on payment, taken back on refund). The coupon's own
+    # fields follow the loyalty app's rules.
+    _asm_guard_fields = REFERRAL_CARD_FIELDS
+    _asm_system_fields = REFERRAL_CARD_FIELDS
 
     asm_referral_campaign_id = fields.Many2one(
         "loyalty.program",
