@@ -98,7 +98,8 @@ class AsmPkCompetition(models.Model):
         "open": {GROUP_MANAGER: ("name",)},
         "closed": {GROUP_MANAGER: ("name",)},
     }
-    _asm_system_fields = ("state",)
+    # member_ids: the teams' members, composed on the teams
+    _asm_system_fields = ("state", "member_ids")
     _state_from = ["closed"]
     _state_to = ["audited"]
     # a rejected audit reopens the competition
