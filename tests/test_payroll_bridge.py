@@ -137,6 +137,50 @@ class TestPayrollBridge(StatementCase):
         self.assertFalse(self.alice_march.payslip_id)
         self.assertEqual(self.alice_march.state, "approved")
 
+    def _paid_commissions(self):
+        slips = self.env["hr.payslip"].search(
+            [("employee_id", "=", self.alice.id), ("state", "=", "done")]
+        )
+        return sum(slips.mapped(lambda slip: slip.get_salary_line_total(CODE)))
+
+    def test_two_payslips_never_pay_one_statement(self):
+        """Issue #18: reset, claim elsewhere, confirm without computing."""
+        self._approve(self.alice_march)
+        first = self._payslip()
+        first.compute_sheet()
+        first.action_payslip_done()
+        self.assertEqual(self.alice_march.state, "paid")
+        first.action_payslip_draft()
+        self.assertEqual(self._commission_input(first).amount, 0.0, "input removed")
+        second = self._payslip()
+        second.compute_sheet()
+        second.action_payslip_done()
+        self.assertEqual(self.alice_march.payslip_id, second)
+        # OCA payroll's key skips the computation: the stale 600 line is refused
+        with (
+            self.assertRaisesRegex(UserError, "compute the sheet"),
+            self.env.cr.savepoint(),
+        ):
+            first.with_context(without_compute_sheet=True).action_payslip_done()
+        self.env.invalidate_all()
+        self.assertEqual(first.state, "draft")
+        first.compute_sheet()
+        first.action_payslip_done()
+        self.assertEqual(first.get_salary_line_total(CODE), 0.0)
+        self.assertEqual(self._paid_commissions(), 600.0)
+        self.assertEqual(self.alice_march.payslip_id, second)
+
+    def test_confirmed_input_is_the_claimed_total(self):
+        """An input typed by hand does not pay: confirming claims again."""
+        self._approve(self.alice_march)
+        slip = self._payslip()
+        slip.compute_sheet()
+        self._commission_input(slip).amount = 100000.0
+        slip.with_context(without_compute_sheet=True).action_payslip_done()
+        self.assertEqual(self._commission_input(slip).amount, 600.0)
+        self.assertEqual(slip.get_salary_line_total(CODE), 600.0)
+        self.assertEqual(self._paid_commissions(), 600.0)
+
     def test_structure_without_the_rule_pays_nothing(self):
         self._approve(self.alice_march)
         slip = self._payslip(structure=self.structure_plain)

@@ -2,7 +2,8 @@
 from collections import defaultdict
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import float_compare
 
 COMMISSION_CODE = "ASM_COMMISSION"
 PAYROLL_USER = "payroll.group_payroll_user"
@@ -147,24 +148,62 @@ class HrPayslip(models.Model):
         )
 
     def action_payslip_done(self):
+        """Confirm: the payslip pays exactly the statements it claims, once.
+
+        Whatever the context (OCA payroll's ``without_compute_sheet``) or the
+        structure's ``prevent_compute_on_confirm``, the claims are made again here
+        and the commission line must equal their total, else nothing is confirmed.
+        """
+        slips = self.filtered(lambda slip: not slip.credit_note)
+        slips._claim_asm_statements()
         res = super().action_payslip_done()
         self._check_asm_payroll_user()
+        slips._check_asm_commission_paid()
         self.sudo().asm_statement_ids.filtered(
             lambda statement: statement.state == "approved"
         )._mark_paid_by_payroll()
         return res
 
+    def _check_asm_commission_paid(self):
+        """The commission line of a payslip equals the statements it claims."""
+        for slip in self:
+            claimed = sum(slip.sudo().asm_statement_ids.mapped("amount_total"))
+            paid = sum(
+                slip.line_ids.filtered(
+                    lambda line: line.code == COMMISSION_CODE
+                ).mapped("total")
+            )
+            if float_compare(
+                claimed, paid, precision_rounding=slip.company_id.currency_id.rounding
+            ):
+                raise UserError(
+                    self.env._(
+                        "Payslip %(slip)s pays %(paid).2f of commissions but the "
+                        "approved statements it claims total %(claimed).2f: compute "
+                        "the sheet, then confirm it.",
+                        slip=slip.display_name,
+                        paid=paid,
+                        claimed=claimed,
+                    )
+                )
+
     def action_payslip_cancel(self):
         res = super().action_payslip_cancel()
         self._check_asm_payroll_user()
-        self.sudo().asm_statement_ids._release_from_payslip()
+        self._release_asm_statements()
         return res
 
     def action_payslip_draft(self):
         res = super().action_payslip_draft()
         self._check_asm_payroll_user()
-        self.sudo().asm_statement_ids._release_from_payslip()
+        self._release_asm_statements()
         return res
+
+    def _release_asm_statements(self):
+        """A payslip that pays nothing any more carries no commission input."""
+        self.sudo().asm_statement_ids._release_from_payslip()
+        for slip in self.filtered(lambda slip: not slip.credit_note):
+            slip.sudo()._set_asm_commission_input(0.0)
 
     def refund_sheet(self):
         """A refund gives the statements back: approved, claimable once more.
