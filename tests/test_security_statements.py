@@ -188,6 +188,44 @@ class TestSecurityStatements(StatementCase):
         self._validate(statement, self.reviewer_2)
         self.assertEqual(statement.state, "approved")
 
+    def test_comment_wizard_decides_only_the_reviews_of_its_record(self):
+        """Issue #18: the wizard's record and reviews come from the client."""
+        self.user_alice.groups_id |= self.env.ref(GROUP % "approver_first")
+        self.alice_march.with_user(self.user_officer).action_confirm()
+        self.bob_march.with_user(self.user_manager).action_confirm()
+        mine = self.alice_march.sudo().review_ids.filtered(
+            lambda review: self.user_alice in review.reviewer_ids
+        )
+        self.assertTrue(mine)
+        for decision in ("validate", "reject"):
+            wizard = (
+                self.env["comment.wizard"]
+                .with_user(self.user_alice)
+                .create(
+                    {
+                        "res_model": "asm.statement",
+                        "res_id": self.bob_march.id,  # does not pay Alice
+                        "review_ids": [(6, 0, mine.ids)],
+                        "validate_reject": decision,
+                        "comment": "OK",
+                    }
+                )
+            )
+            with self.assertRaisesRegex(UserError, "do not belong to"):
+                wizard.add_comment()
+        self.env.invalidate_all()
+        self.assertEqual(set(mine.mapped("status")), {"pending"})
+        self.assertEqual(self.alice_march.state, "confirmed")
+
+    def test_submitter_does_not_review(self):
+        self.user_manager.groups_id |= self.env.ref(GROUP % "approver_first")
+        self.bob_march.with_user(self.user_manager).action_confirm()
+        with self.assertRaisesRegex(UserError, "you submitted it"):
+            self.bob_march.with_user(self.user_manager).validate_tier()
+        self._validate(self.bob_march, self.reviewer_1)
+        self._validate(self.bob_march, self.reviewer_2)
+        self.assertEqual(self.bob_march.state, "approved")
+
     def test_nobody_reviews_a_statement_paying_them(self):
         # Bob's statement holds a line of which Alice is the beneficiary
         self.Line.create(

@@ -118,9 +118,10 @@ class AsmApprovalMixin(models.AbstractModel):
         return super().reject_tier()
 
     def _get_review_conflict_users(self):
-        """Users who may not review this record (it pays them). Override."""
+        """Users who may not review this record: whoever submitted it for review.
+        Extend with those it pays."""
         self.ensure_one()
-        return self.env["res.users"]
+        return self.sudo().review_ids.requested_by
 
     def _check_reviewer_independent(self):
         """Segregation of duties: nobody reviews a record that pays them."""
@@ -129,8 +130,9 @@ class AsmApprovalMixin(models.AbstractModel):
                 raise UserError(
                     self.env._(
                         "You cannot review %(record)s: it pays you (you are its "
-                        "employee or the beneficiary of one of its lines). Another "
-                        "reviewer of the same level must review it.",
+                        "employee or the beneficiary of one of its lines) or you "
+                        "submitted it. Another reviewer of the same level must "
+                        "review it.",
                         record=rec.display_name,
                     )
                 )
@@ -147,7 +149,30 @@ class AsmApprovalMixin(models.AbstractModel):
                 )
             )
 
+    def _check_reviews_of_self(self, tiers):
+        """Reviews are decided on their own record only.
+
+        base_tier_validation's comment wizard takes the record (``res_model``,
+        ``res_id``) and the reviews (``review_ids``) from the client: reviews of
+        another record would be decided with this record's checks.
+        """
+        self.ensure_one()
+        if not tiers:
+            return
+        foreign = tiers.sudo().filtered(
+            lambda review: review.model != self._name or review.res_id != self.id
+        )
+        if foreign:
+            raise UserError(
+                self.env._(
+                    "These reviews do not belong to %(record)s: open the document "
+                    "they review and use its Validate or Reject button.",
+                    record=self.display_name,
+                )
+            )
+
     def _validate_tier(self, tiers=False):
+        self._check_reviews_of_self(tiers)
         if (tiers or self.review_ids).filtered(
             lambda review: review.status in ("waiting", "pending")
             and self.env.user in review.reviewer_ids
@@ -170,6 +195,7 @@ class AsmApprovalMixin(models.AbstractModel):
         return res
 
     def _rejected_tier(self, tiers=False):
+        self._check_reviews_of_self(tiers)
         self._check_reviewer_independent()
         reviews = (tiers or self.review_ids).filtered(
             lambda r: self.env.user in r.reviewer_ids and r.comment

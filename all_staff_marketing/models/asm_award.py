@@ -204,8 +204,7 @@ class AsmAward(models.Model):
     def _get_review_conflict_users(self):
         """The beneficiary and whoever submitted the award do not review it."""
         self.ensure_one()
-        award = self.sudo()
-        return award.employee_id.user_id | award.review_ids.requested_by
+        return super()._get_review_conflict_users() | self.sudo().employee_id.user_id
 
     def action_cancel(self):
         self._check_award_right(GROUP_OFFICER)

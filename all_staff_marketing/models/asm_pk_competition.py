@@ -582,7 +582,7 @@ class AsmPkCompetition(models.Model):
     def _get_review_conflict_users(self):
         """Participants do not audit a competition they take part in."""
         self.ensure_one()
-        return self.sudo().member_ids.user_id
+        return super()._get_review_conflict_users() | self.sudo().member_ids.user_id
 
     # ------------------------------------------------------------------
     # Guards

@@ -187,7 +187,11 @@ class AsmStatement(models.Model):
         beneficiaries of its lines."""
         self.ensure_one()
         statement = self.sudo()
-        return statement.employee_id.user_id | statement.line_ids.employee_id.user_id
+        return (
+            super()._get_review_conflict_users()
+            | statement.employee_id.user_id
+            | statement.line_ids.employee_id.user_id
+        )
 
     def _check_state(self, *states):
         wrong = self.filtered(lambda s: s.state not in states)
