@@ -548,14 +548,16 @@ class TestLineKeySuffix(FlowCase):
         self.engine._reverse_lines(originals, "Attribution corrected")
         self.assertEqual(self._total(self._lines(invoice)), 0)
         partials = originals.mapped("partial_id")
-        engine = self.engine.with_context(asm_line_key_suffix="/fix1")
-        new = engine._process_partials(partials)
+        # the suffix is an argument: the context key of earlier versions does nothing
+        hostile = self.engine.with_context(asm_line_key_suffix="/forged")
+        self.assertFalse(hostile._process_partials(partials))
+        new = self.engine._process_partials(partials, key_suffix="/fix1")
         self.assertEqual(sorted(new.mapped("amount")), [-500, 1000])
         for line in new:
             self.assertTrue(line.key.endswith("/fix1"), line.key)
             self.assertIn(line.key.removesuffix("/fix1"), originals.mapped("key"))
         self.assertEqual(self._total(self._lines(invoice)), 500)
-        self.assertFalse(engine._process_partials(partials))
+        self.assertFalse(self.engine._process_partials(partials, key_suffix="/fix1"))
         self.assertFalse(self.engine._process_partials(partials))
 
 

@@ -135,6 +135,36 @@ class TestParticipantReferralInput(AsmAttrCase):
                 partner_name="Claimed Works Ltd",
             )
 
+    def test_merge_context_is_no_bypass_for_anyone(self):
+        """The key of earlier versions does nothing, also for sales staff."""
+        bobs = self._referral(self.bob, partner_name="Claimed Works Ltd")
+        Lead = (
+            self.env["crm.lead"]
+            .with_user(self.user_manager)
+            .with_context(asm_merge_lead_ids=bobs.ids)
+        )
+        with self.assertRefused(ValidationError, "This referral is refused"):
+            Lead.create(
+                {
+                    **REFERRAL_INPUT,
+                    "name": "Claimed Works warehouse",
+                    "partner_name": "Claimed Works Ltd",
+                    "referrer_id": self.alice.id,
+                }
+            )
+
+    def test_points_release_context_does_not_reverse_points(self):
+        lead = self._referral(
+            self.alice, partner_name="Points Ltd", stage_id=self.stage_new.id
+        )
+        lead.with_user(self.user_sales).with_context(asm_points_release=True).write(
+            {"stage_id": self.stage_qualified.id}
+        )
+        ledger = self.env["asm.point.line"].search([("lead_id", "=", lead.id)])
+        self.assertTrue(ledger)
+        self.assertEqual(set(ledger.mapped("kind")), {"grade"})
+        self.assertGreater(sum(ledger.mapped("points")), 0)
+
     def test_referral_in_someone_elses_name_refused(self):
         with self.assertRaisesRegex(AccessError, r"only in your own name \(Alice\)"):
             self._create_as_alice(referrer_id=self.bob.id)

@@ -60,7 +60,8 @@ class AsmApprovalMixin(models.AbstractModel):
     def _allow_to_remove_reviews(self, values):
         # A rejected round stays visible (and readable by its reviewers) until
         # the record is confirmed again.
-        if self.env.context.get("asm_keep_rejected_reviews"):
+        # the workflow's own step (as the system) only: a client's key does nothing
+        if self.env.su and self.env.context.get("asm_keep_rejected_reviews"):
             return False
         return super()._allow_to_remove_reviews(values)
 

@@ -7,6 +7,7 @@ import psycopg2
 
 import odoo.modules.module
 from odoo import api, fields, models
+from odoo.http import request
 from odoo.tools import SQL, config, float_compare, float_round, split_every
 
 from .account_journal import MONEY_JOURNAL_TYPES
@@ -150,8 +151,11 @@ class AsmCommissionEngine(models.AbstractModel):
     # Entry points
     # ------------------------------------------------------------------
     @api.model
-    def _process_partials(self, partial_ids):
+    def _process_partials(self, partial_ids, key_suffix=""):
         """Create the lines earned or clawed back by these reconciliations.
+
+        ``key_suffix`` (a correction) makes the lines' keys differ from those of
+        the lines they correct; an argument, never read from the context.
 
         Events keep their reconciliation order within each invoice (earnings and
         clawbacks in alternating phases): a clawback only takes back what was earned
@@ -176,9 +180,9 @@ class AsmCommissionEngine(models.AbstractModel):
             last[event.invoice_id] = phase
         for phase in sorted(phases):
             if phase % 2 == 0:
-                lines |= self._generate_earn_lines(phases[phase])
+                lines |= self._generate_earn_lines(phases[phase], key_suffix)
             else:
-                lines |= self._generate_clawback_lines(phases[phase])
+                lines |= self._generate_clawback_lines(phases[phase], key_suffix)
         return lines
 
     @api.model
@@ -265,9 +269,12 @@ class AsmCommissionEngine(models.AbstractModel):
         """
         queue = self.env["asm.commission.queue"].sudo()
         # commit between batches only as a cron job (never in tests, module data or
-        # a request calling this method)
-        may_commit = bool(self.env.context.get("cron_id")) and not (
-            config["test_enable"] or odoo.modules.module.current_test
+        # a request calling this method: a client's ``cron_id`` key is not enough,
+        # a cron job runs outside any HTTP request)
+        may_commit = (
+            bool(self.env.context.get("cron_id"))
+            and not request
+            and not (config["test_enable"] or odoo.modules.module.current_test)
         )
         started = time.monotonic()
         done = 0
@@ -1061,7 +1068,7 @@ class AsmCommissionEngine(models.AbstractModel):
         )
 
     @api.model
-    def _generate_earn_lines(self, events):
+    def _generate_earn_lines(self, events, key_suffix=""):
         """Lines for money received on attributed invoices: one per positive invoice
         line, beneficiary and payment.
 
@@ -1152,7 +1159,7 @@ class AsmCommissionEngine(models.AbstractModel):
         get_deduction = self.env["asm.late.bracket"]._get_deduction
         deal_facts = self._prepare_deal_facts(invoices, compiled)
         below_cost = self.env._("Sold at or below cost")
-        suffix = self.env.context.get("asm_line_key_suffix") or ""
+        suffix = key_suffix or ""
 
         # per invoice: plain values, beneficiaries and the rule of each line x
         # beneficiary (first matching rule; cached by what rules look at)
@@ -1373,7 +1380,7 @@ class AsmCommissionEngine(models.AbstractModel):
     # Clawbacks and reversals
     # ------------------------------------------------------------------
     @api.model
-    def _generate_clawback_lines(self, events):
+    def _generate_clawback_lines(self, events, key_suffix=""):
         """Negative lines for money paid back on credit notes of attributed invoices.
 
         For each (invoice line, employee, role), the clawback takes back the same part
@@ -1501,7 +1508,7 @@ class AsmCommissionEngine(models.AbstractModel):
                     "last": last,
                 }
             )
-        suffix = self.env.context.get("asm_line_key_suffix") or ""
+        suffix = key_suffix or ""
         vals_list = []
         for event in events:
             invoice = invoices.browse(event.invoice_id)

@@ -251,11 +251,7 @@ class AsmCommissionQueue(models.Model):
         halves and run again, so that only the failing row(s) stay queued with their
         error: a poisoned row never blocks the others.
         """
-        engine = (
-            self.env["asm.commission.engine"]
-            .sudo()
-            .with_context(asm_line_key_suffix=False)
-        )
+        engine = self.env["asm.commission.engine"].sudo()
         try:
             with self.env.cr.savepoint():
                 created = engine._run_queue_rows(rows)

@@ -12,6 +12,9 @@ from .asm_commission_rule import GRADE_ORDER
 
 # Fields whose change moves the lead's points (grade, lost/restored, referrer).
 POINT_TRIGGERS = {"stage_id", "active", "referrer_id", "company_id"}
+#: Key of the transaction data (``cr.precommit.data``) holding the ids of the
+#: leads being merged: they do not claim against each other.
+MERGE_KEY = "all_staff_marketing.merging_lead_ids"
 # Fields whose change may pay an event reward (grade reached, lost with a reason).
 EVENT_TRIGGERS = POINT_TRIGGERS | {"lost_reason_id"}
 # Normalised keys of a lead, by the kind of match they give.
@@ -436,7 +439,9 @@ class CrmLead(models.Model):
         if not leads:
             return {}
         # leads being merged together do not claim against each other
-        ignored_ids = leads.ids + self.env.context.get("asm_merge_lead_ids", [])
+        # (transaction data set by ``_merge_opportunity``, never the context)
+        merging = self.env.cr.precommit.data.get(MERGE_KEY, ())
+        ignored_ids = leads.ids + list(merging)
         keys = {lead: lead._asm_match_keys() for lead in leads}
         all_keys = set().union(*keys.values())
         if not all_keys:
@@ -554,16 +559,16 @@ class CrmLead(models.Model):
     @api.ondelete(at_uninstall=False)
     def _unlink_asm_reverse_points(self):
         """A deleted referral gives its points back (the ledger keeps both lines)."""
-        self.with_context(asm_points_release=True)._asm_sync_points()
+        self._asm_sync_points(release=True)
 
-    def _asm_sync_points(self):
+    def _asm_sync_points(self, release=False):
         """Write the ledger entries that bring each lead's points in line with it.
 
         A referred, active lead has earned every grade up to the one of its stage
         (by grade sequence); anything earned beyond that (moved back, lost, referrer
         changed) is reversed with an opposite entry. History is never edited.
-        With ``asm_points_release`` in the context everything is reversed (the
-        leads are being deleted).
+        With ``release`` everything is reversed (the leads are being deleted); an
+        argument, never read from the context.
         """
         if not self:
             return
@@ -586,7 +591,6 @@ class CrmLead(models.Model):
             .search([("company_id", "in", companies.ids)])
         ):
             grades_by_company[grade.company_id].append(grade)
-        release = self.env.context.get("asm_points_release")
         vals_list = []
         for lead in self:
             company = lead._get_attribution_company()
@@ -606,6 +610,7 @@ class CrmLead(models.Model):
                         employee,
                         "reversal",
                         -awarded[lead.id][(grade, employee)][1],
+                        release=release,
                     )
                 )
             for grade, employee in sorted(wanted - done, key=lambda k: k[0].sequence):
@@ -642,14 +647,14 @@ class CrmLead(models.Model):
         if lost:
             line_model._create_event_lines("lost", lost)
 
-    def _asm_prepare_point_vals(self, grade, employee, kind, points):
+    def _asm_prepare_point_vals(self, grade, employee, kind, points, release=False):
         """Values of one ledger entry for this lead; extend to add information."""
         self.ensure_one()
         if kind == "grade":
             name = self.env._(
                 "%(lead)s reached %(grade)s", lead=self.name, grade=grade.display_name
             )
-        elif self.env.context.get("asm_points_release"):
+        elif release:
             name = self.env._(
                 "%(lead)s deleted: %(grade)s reversed",
                 lead=self.name,
@@ -701,13 +706,23 @@ class CrmLead(models.Model):
     def _merge_opportunity(
         self, user_id=False, team_id=False, auto_unlink=True, max_length=5
     ):
-        merging = self.with_context(asm_merge_lead_ids=self.ids)
-        return super(CrmLead, merging)._merge_opportunity(
-            user_id=user_id,
-            team_id=team_id,
-            auto_unlink=auto_unlink,
-            max_length=max_length,
-        )
+        # the leads merged together do not claim against each other: said
+        # through transaction data a client cannot set (not the context)
+        data = self.env.cr.precommit.data
+        previous = data.get(MERGE_KEY)
+        data[MERGE_KEY] = tuple(self.ids)
+        try:
+            return super()._merge_opportunity(
+                user_id=user_id,
+                team_id=team_id,
+                auto_unlink=auto_unlink,
+                max_length=max_length,
+            )
+        finally:
+            if previous is None:
+                data.pop(MERGE_KEY, None)
+            else:
+                data[MERGE_KEY] = previous
 
     # --------------------------------------------------------------- actions
 

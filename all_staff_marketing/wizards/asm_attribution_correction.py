@@ -216,9 +216,7 @@ class AsmAttributionCorrection(models.TransientModel):
                 reason=self.reason,
             ),
         )
-        created = engine.with_context(
-            asm_line_key_suffix=f"/corr{self.id}"
-        )._process_partials(partials.ids)
+        created = engine._process_partials(partials.ids, key_suffix=f"/corr{self.id}")
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
