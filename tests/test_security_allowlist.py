@@ -47,6 +47,27 @@ class TestAllowListStatements(StatementCase):
         self.assertEqual(self.alice_march.amount_total, 600.0)
         self.assertEqual(self.alice_march.line_count, 1)
 
+    def test_nobody_moves_their_own_statement(self):
+        """Issue #18: an officer confirmed, cancelled and reset their own."""
+        own = self._create_statement(
+            self.officer,
+            "2025-03-01",
+            "2025-03-31",
+            [{"name": "Lost bid information", "amount": 300.0}],
+        )
+        mine = own.with_user(self.user_officer)
+        for action in (mine.action_confirm, mine.action_cancel):
+            with self.assertRaisesRegex(UserError, "is your own"):
+                action()
+        own.action_confirm()  # as the system
+        for action in (mine.action_draft, mine.action_cancel):
+            with self.assertRaisesRegex(UserError, "is your own"):
+                action()
+        self.assertEqual(own.state, "confirmed")
+        # the officer still moves the team's statements
+        self.alice_march.with_user(self.user_officer).action_confirm()
+        self.assertEqual(self.alice_march.state, "confirmed")
+
     def test_lowering_a_total_does_not_skip_a_tier(self):
         """A 6,500 statement cannot be written down to dodge the amount's tier."""
         with self.assertRaisesRegex(UserError, r"Amount Total \(amount_total\)"):

@@ -255,8 +255,10 @@ class TestSecurityStatements(StatementCase):
             "2025-03-31",
             [{"name": "Lost bid information", "amount": 300.0}],
         )
-        statement.with_user(self.user_manager).action_confirm()
-        with self.assertRaisesRegex(UserError, "it pays you"):
+        with self.assertRaisesRegex(UserError, "is your own"):
+            statement.with_user(self.user_manager).action_confirm()
+        statement.action_confirm()  # by someone else
+        with self.assertRaisesRegex(UserError, "is your own"):
             statement.with_user(self.user_manager).action_approve()
         self.assertEqual(statement.state, "confirmed")
 

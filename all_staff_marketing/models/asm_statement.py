@@ -174,6 +174,17 @@ class AsmStatement(models.Model):
                 )
             )
         self.check_access("write")
+        mine = self.filtered(
+            lambda statement: statement.sudo().employee_id.user_id == self.env.user
+        )
+        if mine:
+            raise UserError(
+                self.env._(
+                    "Statement %(name)s is your own: another officer, a manager or "
+                    "finance acts on it.",
+                    name=mine[0].display_name,
+                )
+            )
 
     def _write_workflow(self, vals):
         """Write workflow fields; call only after the rights were checked."""
