@@ -217,6 +217,23 @@ class TestSecurityStatements(StatementCase):
         self.assertEqual(set(mine.mapped("status")), {"pending"})
         self.assertEqual(self.alice_march.state, "confirmed")
 
+    def test_reviews_are_read_by_the_documents_readers_only(self):
+        """Issue #18: every internal and portal user read every review."""
+        self.alice_march.with_user(self.user_officer).action_confirm()
+        reviews = self.alice_march.sudo().review_ids
+        self.assertEqual(len(reviews), 2)
+        domain = [("id", "in", reviews.ids)]
+        Review = self.env["tier.review"]
+        portal = self._new_user("asm_rev_portal", "base.group_portal")
+        for user in (self.user_bob, portal):
+            self.assertFalse(Review.with_user(user).search(domain), user.login)
+            with self.assertRaises(AccessError):
+                reviews.with_user(user).read(["status", "comment"])
+        for user in (self.user_alice, self.user_officer, self.reviewer_1):
+            self.assertEqual(Review.with_user(user).search(domain), reviews, user.login)
+        # the employee's statement form shows its reviews
+        self.assertEqual(len(self.alice_march.with_user(self.user_alice).review_ids), 2)
+
     def test_submitter_does_not_review(self):
         self.user_manager.groups_id |= self.env.ref(GROUP % "approver_first")
         self.bob_march.with_user(self.user_manager).action_confirm()

@@ -1,6 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import api, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.osv import expression
 
 #: Models of this addon start with this prefix; their reviews are guarded.
 OUR_PREFIX = "asm."
@@ -17,6 +18,53 @@ class TierReview(models.Model):
     """
 
     _inherit = "tier.review"
+
+    asm_document_readable = fields.Boolean(
+        compute="_compute_asm_document_readable",
+        search="_search_asm_document_readable",
+        help="Technical: the review's document is one of this addon's and the user "
+        "may read it (the record rule on reviews of our documents).",
+    )
+
+    def _compute_asm_document_readable(self):
+        readable = self.search(
+            [("id", "in", self.ids), ("asm_document_readable", "=", True)]
+        )
+        for review in self:
+            review.asm_document_readable = review in readable
+
+    @api.model
+    def _asm_reviewed_models(self):
+        """This addon's models that are reviewed by tiers."""
+        return [
+            name
+            for name in self.env.registry
+            if name.startswith(OUR_PREFIX)
+            and not self.env[name]._abstract
+            and "review_ids" in self.env[name]._fields
+        ]
+
+    @api.model
+    def _search_asm_document_readable(self, operator, value):
+        """Reviews of our documents that the current user may read: the
+        document's own record rules decide (employee, team managers, finance,
+        managers, the reviewers the tiers name). Evaluated as the user even when
+        the rule engine searches as the superuser."""
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("Unsupported search on asm_document_readable."))
+        user_env = self.env(su=False)
+        domains = []
+        for name in self._asm_reviewed_models():
+            documents = user_env[name].with_context(active_test=False)
+            if not documents.has_access("read"):
+                continue
+            domains.append(
+                [("model", "=", name), ("res_id", "in", documents._search([]))]
+            )
+        domain = expression.OR(domains) if domains else expression.FALSE_DOMAIN
+        if (operator == "=") == value:
+            return domain
+        return ["!", *expression.normalize_domain(domain)]
 
     def _is_asm_review(self):
         return self.filtered(lambda review: (review.model or "").startswith(OUR_PREFIX))
