@@ -68,6 +68,30 @@ class TestAllowListStatements(StatementCase):
         self.alice_march.with_user(self.user_officer).action_confirm()
         self.assertEqual(self.alice_march.state, "confirmed")
 
+    def test_hr_admin_does_not_relink_an_employee_with_commissions(self):
+        """Issue #18: re-linking Bob's employee to oneself opened his statements."""
+        hr_admin = self._new_user(
+            "asm_al_hr_admin", "base.group_user,hr.group_hr_manager", name="Hal HR"
+        )
+        with self.assertRaisesRegex(UserError, "has commissions, statements or points"):
+            self.bob.with_user(hr_admin).user_id = hr_admin
+        self.assertEqual(self.bob.user_id, self.user_bob)
+        with self.assertRaises(AccessError):
+            self.bob_march.with_user(hr_admin).read(["amount_total"])
+        # an employee without history is HR's to link
+        newcomer = self.env["hr.employee"].create({"name": "Nina Newcomer"})
+        newcomer.with_user(hr_admin).user_id = hr_admin
+        self.assertEqual(newcomer.user_id, hr_admin)
+        # an All-Staff Marketing manager (with HR rights) may, and it is logged
+        asm_hr = self._new_user(
+            "asm_al_hr_asm",
+            "base.group_user,hr.group_hr_user," + GROUP % "manager",
+            name="Mia Manager",
+        )
+        self.bob.with_user(asm_hr).user_id = False
+        self.assertFalse(self.bob.user_id)
+        self.assertIn("Related user changed", self.bob.message_ids[:1].body)
+
     def test_lowering_a_total_does_not_skip_a_tier(self):
         """A 6,500 statement cannot be written down to dodge the amount's tier."""
         with self.assertRaisesRegex(UserError, r"Amount Total \(amount_total\)"):

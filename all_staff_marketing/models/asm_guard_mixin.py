@@ -107,6 +107,8 @@ class AsmGuardMixin(models.AbstractModel):
     def _asm_check_create(self, vals_list):
         if self.env.su:
             return
+        # the rights come first: a user without create access is refused as such
+        self.browse().check_access("create")
         allowed = self._asm_user_fields(self._asm_get_create_allow())
         for vals in vals_list:
             refused = {
