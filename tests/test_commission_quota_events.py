@@ -4,7 +4,7 @@ import itertools
 from datetime import timedelta
 
 from odoo import fields
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools.date_utils import end_of, start_of
 
 from .commission_common import CommissionCase
@@ -164,7 +164,7 @@ class TestEventRewards(CommissionCase):
         self.assertEqual(lead.asm_points, 1 + 5)
         line = self.Line.search([("lead_id", "=", lead.id)])
         self.assertEqual((line.amount, line.event_reward_id), (200, self.reward_b))
-        self.assertEqual((line.employee_id, line.state), (self.referrer, "payable"))
+        self.assertEqual((line.employee_id, line.state), (self.referrer, "to_confirm"))
         # back and forth: the points move back and come again, the reward stays once
         lead.stage_id = stage_c
         self.assertEqual(lead.asm_points, 1)
@@ -181,6 +181,40 @@ class TestEventRewards(CommissionCase):
         business_lead.stage_id = stage_b
         self.assertEqual(business_lead.asm_points, 6)
         self.assertFalse(self.Line.search([("lead_id", "=", business_lead.id)]))
+
+    def test_crm_reward_is_confirmed_by_someone_else(self):
+        """Issue #18: a reward triggered by a CRM change is one person's word."""
+        crm = ",sales_team.group_sale_salesman_all_leads"
+        trigger = self._new_user(
+            "asm_c_trigger", "base.group_user,all_staff_marketing.group_manager" + crm
+        )
+        manager = self._new_user(
+            "asm_c_confirm", "base.group_user,all_staff_marketing.group_manager" + crm
+        )
+        lead = self._lead(self.referrer)
+        lead.with_user(trigger).write({"stage_id": self.env.ref("crm.stage_lead3").id})
+        line = self.Line.search([("lead_id", "=", lead.id)])
+        self.assertEqual(
+            (line.amount, line.state, line.create_uid), (200, "to_confirm", trigger)
+        )
+        self.assertIn(trigger.name, line.reason)
+        with self.assertRaisesRegex(UserError, "you triggered it or it pays you"):
+            line.with_user(trigger).action_confirm_reward()
+        with self.assertRaises(AccessError):
+            line.with_user(self.user_referrer).action_confirm_reward()
+        line.with_user(manager).action_confirm_reward()
+        self.assertEqual((line.state, line.amount), ("payable", 200))
+        self.assertIn(manager.name, line.reason)
+        with self.assertRaisesRegex(UserError, "not an event reward waiting"):
+            line.with_user(manager).action_confirm_reward()
+        # a lost bid's reward refused by the second person: void
+        other = self._lead(self.referrer)
+        other.with_user(trigger).action_set_lost(lost_reason_id=self.bid_lost.id)
+        lost = self.Line.search([("lead_id", "=", other.id)])
+        self.assertEqual((lost.amount, lost.state), (300, "to_confirm"))
+        lost.with_user(manager).action_refuse_reward()
+        self.assertEqual(lost.state, "void")
+        self.assertIn(manager.name, lost.reason)
 
     def test_business_staff_earn_nothing_on_c_grade(self):
         """DOMAIN §5 (004 六(一)2): C-grade leads pay non-business staff only."""

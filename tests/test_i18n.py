@@ -36,7 +36,12 @@ class TestI18n(AsmCase):
         fields = self.zh["asm.commission.line"].fields_get(["state", "kind", "role"])
         self.assertEqual(
             dict(fields["state"]["selection"]),
-            {"on_hold": "暂缓", "payable": "可发放", "void": "作废"},
+            {
+                "to_confirm": "待确认",
+                "on_hold": "暂缓",
+                "payable": "可发放",
+                "void": "作废",
+            },
         )
         self.assertEqual(dict(fields["kind"]["selection"])["clawback"], "退款（追回）")
         self.assertEqual(dict(fields["role"]["selection"])["referrer"], "推荐人")

@@ -220,7 +220,12 @@ class AsmCommissionLine(models.Model):
         "redirected as the company's settings say.",
     )
     state = fields.Selection(
-        [("on_hold", "On Hold"), ("payable", "Payable"), ("void", "Void")],
+        [
+            ("to_confirm", "To Confirm"),
+            ("on_hold", "On Hold"),
+            ("payable", "Payable"),
+            ("void", "Void"),
+        ],
         required=True,
         default="payable",
         tracking=True,
@@ -758,7 +763,8 @@ class AsmCommissionLine(models.Model):
             if not reward:
                 continue
             amount = reward.amount
-            state, reason = self._get_initial_state(employee, amount)
+            # a CRM change is one person's word: someone else confirms the reward
+            state, reason = self._get_event_confirmation_state(amount)
             vals_list.append(
                 self._prepare_flat_line_vals(
                     employee,
@@ -781,9 +787,73 @@ class AsmCommissionLine(models.Model):
         self._update_quota_states(lines)
         return lines
 
+    @api.model
+    def _get_event_confirmation_state(self, amount):
+        """(state, reason) of a new event reward line triggered by a CRM change."""
+        if amount <= 0:
+            return "payable", False
+        return "to_confirm", self.env._(
+            "Triggered by %(user)s: another officer or a manager confirms it (not "
+            "its beneficiary, not %(user)s)",
+            user=self.env.user.name,
+        )
+
     # ------------------------------------------------------------------
     # Buttons
     # ------------------------------------------------------------------
+    def _check_can_confirm_reward(self):
+        """An officer of the beneficiary's team or a manager, who neither triggered
+        the reward nor benefits from it."""
+        if not self.env.user.has_group("all_staff_marketing.group_officer"):
+            raise AccessError(
+                self.env._("Only commission officers and managers confirm rewards.")
+            )
+        self.check_access("read")
+        for line in self.sudo():
+            if line.state != "to_confirm" or line.kind != "event":
+                raise UserError(
+                    self.env._(
+                        "%(line)s is not an event reward waiting for confirmation.",
+                        line=line.display_name,
+                    )
+                )
+            if self.env.user in (line.create_uid | line.employee_id.user_id):
+                raise UserError(
+                    self.env._(
+                        "You cannot confirm %(line)s: you triggered it or it pays "
+                        "you. Another officer or a manager confirms it.",
+                        line=line.display_name,
+                    )
+                )
+
+    def action_confirm_reward(self):
+        """Confirm event rewards: payable (or waiting for the quota) from now on."""
+        self._check_can_confirm_reward()
+        lines = self.sudo()
+        states = lines._get_initial_states(lines.employee_id)
+        for line in lines:
+            state, reason = states[line.employee_id.id]
+            line.write(
+                {
+                    "state": state,
+                    "reason": reason
+                    or self.env._("Confirmed by %(user)s", user=self.env.user.name),
+                }
+            )
+        lines._update_quota_states(lines)
+        return True
+
+    def action_refuse_reward(self):
+        """Refuse event rewards: void, with who refused them."""
+        self._check_can_confirm_reward()
+        self.sudo().write(
+            {
+                "state": "void",
+                "reason": self.env._("Refused by %(user)s", user=self.env.user.name),
+            }
+        )
+        return True
+
     @api.model
     def action_recompute(self):
         """Process the reconciliations queued after a failed hook (only adds)."""
