@@ -339,6 +339,20 @@ class TestSecurityFuzz(HttpCase):
                     snap[model, state, rec.id] = values
         return snap
 
+    def _accepted(self, call, vals):
+        """Whether ``call(vals)`` is accepted; rolled back either way."""
+        try:
+            with self.env.cr.savepoint():
+                call(vals)
+                self.env.flush_all()
+                raise Accepted
+        except Accepted:
+            return True
+        except REFUSED:
+            return False
+        finally:
+            self.env.invalidate_all()
+
     def _allowed_write(self, record, user):
         Model = record.with_user(user)
         table = Model._asm_get_write_allow()
@@ -396,16 +410,7 @@ class TestSecurityFuzz(HttpCase):
                         for key_name, context in contexts.items():
                             value = self._value(record, fname, user)
                             target = record.with_user(user).with_context(**context)
-                            try:
-                                with self.env.cr.savepoint():
-                                    target.write({fname: value})
-                                    target.env.flush_all()
-                                    raise Accepted
-                            except Accepted:
-                                accepted = True
-                            except REFUSED:
-                                accepted = False
-                            self.env.invalidate_all()
+                            accepted = self._accepted(target.write, {fname: value})
                             covered["writes"] += 1
                             covered[model] += 1
                             if accepted and fname not in allowed:
@@ -444,16 +449,7 @@ class TestSecurityFuzz(HttpCase):
                     if self.env[model]._asm_is_default_value(fname, value):
                         continue
                     vals = dict(base_vals, **{fname: value})
-                    try:
-                        with self.env.cr.savepoint():
-                            Model.create(vals)
-                            Model.env.flush_all()
-                            raise Accepted
-                    except Accepted:
-                        accepted = True
-                    except REFUSED:
-                        accepted = False
-                    self.env.invalidate_all()
+                    accepted = self._accepted(Model.create, vals)
                     covered += 1
                     if accepted:
                         wrongly_accepted.append(f"{role} created {model} with {fname}")

@@ -189,9 +189,7 @@ class AsmAward(models.Model):
         self.check_access("write")
 
     def _check_not_self_award(self):
-        mine = self.filtered(
-            lambda award: award.sudo().employee_id.user_id == self.env.user
-        )
+        mine = self._asm_filter_own()
         if mine:
             raise UserError(
                 self.env._(

@@ -831,15 +831,12 @@ class AsmCommissionLine(models.Model):
         self._check_can_confirm_reward()
         lines = self.sudo()
         states = lines._get_initial_states(lines.employee_id)
+        confirmed = self.env._("Confirmed by %(user)s", user=self.env.user.name)
+        by_state = defaultdict(lambda: lines.browse())
         for line in lines:
-            state, reason = states[line.employee_id.id]
-            line.write(
-                {
-                    "state": state,
-                    "reason": reason
-                    or self.env._("Confirmed by %(user)s", user=self.env.user.name),
-                }
-            )
+            by_state[states[line.employee_id.id]] |= line
+        for (state, reason), group in by_state.items():
+            group.write({"state": state, "reason": reason or confirmed})
         lines._update_quota_states(lines)
         return True
 

@@ -188,6 +188,12 @@ class AsmGuardMixin(models.AbstractModel):
         self._asm_check_write(vals)
         return super().write(vals)
 
+    def _asm_filter_own(self):
+        """These records whose employee is the current user (system read)."""
+        return self.filtered(
+            lambda record: record.sudo().employee_id.user_id == self.env.user
+        )
+
     def _asm_system_write(self, vals):
         """The one path of system steps: the caller has checked the rights."""
         return self.sudo().write(vals)

@@ -174,9 +174,7 @@ class AsmStatement(models.Model):
                 )
             )
         self.check_access("write")
-        mine = self.filtered(
-            lambda statement: statement.sudo().employee_id.user_id == self.env.user
-        )
+        mine = self._asm_filter_own()
         if mine:
             raise UserError(
                 self.env._(

@@ -38,10 +38,10 @@ class TierReview(models.Model):
         """This addon's models that are reviewed by tiers."""
         return [
             name
-            for name in self.env.registry
-            if name.startswith(OUR_PREFIX)
-            and not self.env[name]._abstract
-            and "review_ids" in self.env[name]._fields
+            for name in self.env.registry.descendants(
+                ["asm.approval.mixin"], "_inherit"
+            )
+            if not self.env[name]._abstract
         ]
 
     @api.model
