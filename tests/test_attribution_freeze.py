@@ -117,8 +117,12 @@ class TestAttributionFreeze(CommissionCase):
     def test_confirmed_order_refuses_attribution_edits(self):
         """Hole: referrer, shares, exclusion, landmark stayed writable once sold."""
         order = self._sale_order()
-        # a quotation is still the salesperson's to edit
-        order.with_user(self.user_salesman).write(
+        # a quotation's shares are an officer's to choose, not the salesperson's
+        with self.assertRaisesRegex(UserError, "only an All-Staff Marketing officer"):
+            order.with_user(self.user_salesman).write(
+                {"referrer_share": 90.0, "salesperson_share": 10.0}
+            )
+        order.with_user(self.user_manager).write(
             {"referrer_share": 90.0, "salesperson_share": 10.0}
         )
         order.action_confirm()
@@ -163,7 +167,7 @@ class TestAttributionFreeze(CommissionCase):
     def test_posted_invoice_refuses_attribution_edits(self):
         """Hole: attribution of a posted invoice was writable through RPC."""
         invoice = self._invoice(100000, post=False)
-        invoice.with_user(self.user_billing).write({"referrer_share": 100.0})
+        invoice.with_user(self.user_manager).write({"referrer_share": 100.0})
         invoice.action_post()
         as_billing = invoice.with_user(self.user_billing)
         for vals in (

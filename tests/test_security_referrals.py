@@ -198,21 +198,43 @@ class TestParticipantReferralInput(AsmAttrCase):
         self._assert_plain_referral(self.env["crm.lead"].browse(lead.id))
 
     def test_sales_team_still_sets_everything(self):
-        """Salespeople and officers work on leads: their values are kept."""
+        """Salespeople work on leads (stage, salesperson): their values are kept;
+        the attribution (another referrer, shares) is an officer's choice."""
+        values = dict(
+            REFERRAL_INPUT,
+            referrer_id=self.alice.id,
+            user_id=self.user_sales.id,
+            stage_id=self.stage_qualified.id,
+            referrer_share=60.0,
+            salesperson_share=40.0,
+        )
+        with self.assertRaisesRegex(UserError, "only an All-Staff Marketing officer"):
+            self.env["crm.lead"].with_user(self.user_sales).create(values)
         lead = (
             self.env["crm.lead"]
             .with_user(self.user_sales)
             .create(
-                dict(
-                    REFERRAL_INPUT,
-                    referrer_id=self.alice.id,
-                    user_id=self.user_sales.id,
-                    stage_id=self.stage_qualified.id,
-                    referrer_share=60.0,
-                    salesperson_share=40.0,
-                )
+                {
+                    key: value
+                    for key, value in values.items()
+                    if key
+                    not in (
+                        "referrer_id",
+                        "referral_mode",
+                        "referrer_share",
+                        "salesperson_share",
+                    )
+                }
             )
         )
+        lead.with_user(self.user_manager).write(
+            {
+                "referrer_id": self.alice.id,
+                "referrer_share": 60.0,
+                "salesperson_share": 40.0,
+            }
+        )
+        self.assertEqual(lead.user_id, self.user_sales)
         self.assertEqual(lead.stage_id, self.stage_qualified)
         self.assertEqual((lead.referrer_share, lead.salesperson_share), (60.0, 40.0))
         # grade C: 1 point (DOMAIN §3)

@@ -1,5 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class AccountMove(models.Model):
@@ -48,9 +48,24 @@ class AccountMove(models.Model):
         self.ensure_one()
         return self.state == "posted" and self.is_sale_document(include_receipts=True)
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        return self._asm_create_attributed(super().create, vals_list)
+
     def write(self, vals):
-        self._asm_check_attribution_frozen(vals)
-        return super().write(vals)
+        return self._asm_write_attributed(super().write, vals)
+
+    def _asm_get_own_attribution(self, vals):
+        """A credit note carries the attribution of the invoice it reverses."""
+        own = super()._asm_get_own_attribution(vals)
+        if not self and vals.get("reversed_entry_id"):
+            reversed_move = self.browse(vals["reversed_entry_id"])
+            for fname, value in reversed_move._prepare_attribution_vals().items():
+                own.setdefault(fname, ())
+                own[fname] += (value,)
+            own.setdefault("asm_landmark", ())
+            own["asm_landmark"] += (reversed_move.asm_landmark,)
+        return own
 
     def _post(self, soft=True):
         posted = super()._post(soft=soft)

@@ -95,6 +95,11 @@ class AsmAttributionMixin(models.AbstractModel):
         help="No commission is earned on this document (e.g. sold at employee price).",
     )
     referral_exclusion_reason = fields.Char(string="Exclusion Reason", tracking=True)
+    asm_can_edit_attribution = fields.Boolean(
+        compute="_compute_asm_can_edit_attribution",
+        help="Technical: the user is an All-Staff Marketing officer or manager, who "
+        "alone chooses the attribution; for anybody else it is derived.",
+    )
 
     @api.depends("referrer_id")
     def _compute_referral_deal_type(self):
@@ -227,6 +232,111 @@ class AsmAttributionMixin(models.AbstractModel):
                         ),
                     )
                 )
+
+    # ------------------------------------------------- who chooses the attribution
+
+    # a dependency, so that a new record's form computes it (a field without one
+    # keeps the False that the onchange of a new record gives every field)
+    @api.depends("company_id")
+    @api.depends_context("uid")
+    def _compute_asm_can_edit_attribution(self):
+        may = self._asm_may_choose_attribution()
+        for rec in self:
+            rec.asm_can_edit_attribution = may
+
+    def _asm_may_choose_attribution(self):
+        """Only All-Staff Marketing officers and managers choose who brought a deal
+        in and how its reward is split; anybody else gets what the system derives.
+        Sales, Invoicing or Employees administrator rights grant nothing here."""
+        user = self.env.user
+        return self.env.su or user.has_group("all_staff_marketing.group_officer")
+
+    def _asm_get_own_attribution(self, vals):
+        """{field: accepted values} that ``vals`` may give without an officer.
+
+        Called on the records written (or on the empty model for a create). By
+        default nothing: the system derives the attribution (from the opportunity,
+        the customer's owner, the reversed invoice, ...). Override to accept what the
+        user may choose himself (a referral in his own name).
+        """
+        return {}
+
+    def _asm_split_attribution(self, vals_list):
+        """Separate the attribution a user may not choose from ``vals_list``.
+
+        Returns (values to write, claimed values): each claimed value is dropped, so
+        the system derives the field, and once written the record's value must equal
+        the claim (``_asm_check_claimed_attribution``). A form that sends back the
+        derived values passes; a value chosen by hand is refused, whatever the group
+        the user has outside this addon.
+        """
+        if self._asm_may_choose_attribution():
+            return vals_list, [{} for __ in vals_list]
+        kept_list, claims = [], []
+        for vals in vals_list:
+            own = self._asm_get_own_attribution(vals)
+            kept, claimed = {}, {}
+            for fname, value in vals.items():
+                if fname in FROZEN_ATTRIBUTION_FIELDS and value not in own.get(
+                    fname, ()
+                ):
+                    claimed[fname] = value
+                else:
+                    kept[fname] = value
+            kept_list.append(kept)
+            claims.append(claimed)
+        return kept_list, claims
+
+    def _asm_check_claimed_attribution(self, claimed):
+        """Refuse when the attribution a user sent differs from the derived one."""
+        if not claimed:
+            return
+        for rec in self:
+            changes = rec._asm_get_attribution_changes(claimed)
+            if changes:
+                raise UserError(
+                    self.env._(
+                        "%(doc)s: only an All-Staff Marketing officer or manager "
+                        "chooses who brought a deal in and how its reward is split "
+                        "(%(fields)s). Leave these fields as the system fills them "
+                        "(from the opportunity or the customer's owner) or ask an "
+                        "officer to change them.",
+                        doc=rec.display_name,
+                        fields=", ".join(
+                            rec._fields[fname]._description_string(self.env)
+                            for fname, __, __ in changes
+                        ),
+                    )
+                )
+
+    @api.model
+    def _asm_create_attributed(self, create, vals_list):
+        """``create(vals_list)`` keeping only the attribution the user may choose."""
+        # the empty model: copy() creates from the records it copies
+        vals_list, claims = self.browse()._asm_split_attribution(vals_list)
+        records = create(vals_list)
+        for rec, claimed in zip(records, claims, strict=True):
+            rec._asm_check_claimed_attribution(claimed)
+        return records
+
+    def _asm_write_attributed(self, write, vals):
+        """``write(vals)`` keeping only the attribution the user may choose."""
+        self._asm_check_attribution_frozen(vals)
+        [vals], [claimed] = self._asm_split_attribution([vals])
+        res = write(vals)
+        self._asm_check_claimed_attribution(claimed)
+        return res
+
+    def copy_data(self, default=None):
+        """A copy made by a user who may not choose the attribution derives it."""
+        vals_list = super().copy_data(default=default)
+        if not self._asm_may_choose_attribution():
+            default = default or {}
+            for vals in vals_list:
+                for fname in FROZEN_ATTRIBUTION_FIELDS:
+                    if fname not in default:
+                        vals.pop(fname, None)
+        return vals_list
 
     def _prepare_attribution_vals(self):
         """Values that carry this record's attribution onto the next document."""

@@ -8,6 +8,7 @@ from odoo.osv import expression
 from odoo.tools import format_date
 
 from .. import referral_keys
+from .asm_attribution_mixin import FROZEN_ATTRIBUTION_FIELDS
 from .asm_commission_rule import GRADE_ORDER
 
 # Fields whose change moves the lead's points (grade, lost/restored, referrer).
@@ -272,7 +273,7 @@ class CrmLead(models.Model):
                     lambda e, v=vals: e.id == v["referrer_id"]
                 )
                 vals["company_id"] = referrer.company_id.id
-        leads = super(CrmLead, model).create(vals_list)
+        leads = model._asm_create_attributed(super(CrmLead, model).create, vals_list)
         leads.filtered("referral_override_reason")._asm_log_override()
         referred = leads.filtered("referrer_id")
         referred._asm_sync_points()
@@ -282,7 +283,7 @@ class CrmLead(models.Model):
     def write(self, vals):
         self._asm_check_override_right([vals])
         self._asm_check_participant_write(vals)
-        res = super().write(vals)
+        res = self._asm_write_attributed(super().write, vals)
         if vals.get("referral_override_reason"):
             self._asm_log_override()
         if POINT_TRIGGERS.intersection(vals):
@@ -306,6 +307,27 @@ class CrmLead(models.Model):
             user.has_group("sales_team.group_sale_salesman")
             or user.has_group("all_staff_marketing.group_officer")
         )
+
+    def _asm_get_own_attribution(self, vals):
+        """What a user chooses on a lead without being an officer: a new referral
+        in his own name (and its mode), the mode of his own referrals; a merge
+        keeps the referral of a merged lead."""
+        own = super()._asm_get_own_attribution(vals)
+        if self and set(self.ids) <= set(self.env.cr.precommit.data.get(MERGE_KEY, ())):
+            own.update(
+                (fname, (value,))
+                for fname, value in vals.items()
+                if fname in FROZEN_ATTRIBUTION_FIELDS
+            )
+            return own
+        employee_ids = tuple(self.env.user.employee_ids.ids)
+        if not self:
+            own["referrer_id"] = employee_ids
+            if vals.get("referrer_id") in employee_ids:
+                own["referral_mode"] = (vals.get("referral_mode"),)
+        elif all(lead.referrer_id.id in employee_ids for lead in self):
+            own["referral_mode"] = (vals.get("referral_mode"),)
+        return own
 
     def _asm_no_employee_error(self):
         return UserError(

@@ -48,3 +48,17 @@ class CrmLead(models.Model):
                 vals.setdefault(
                     "referral_mode", owner.company_id.asm_default_referral_mode
                 )
+
+    def _asm_get_own_attribution(self, vals):
+        """A new lead of a referred customer takes its owner's referrer."""
+        own = super()._asm_get_own_attribution(vals)
+        if not self and vals.get("partner_id"):
+            probe = {"partner_id": vals["partner_id"]}
+            if vals.get("company_id"):
+                probe["company_id"] = vals["company_id"]
+            self._asm_set_referrer_from_referring_customer([probe])
+            if probe.get("referrer_id"):
+                own["referrer_id"] = (*own.get("referrer_id", ()), probe["referrer_id"])
+                if vals.get("referrer_id") == probe["referrer_id"]:
+                    own["referral_mode"] = (vals.get("referral_mode"),)
+        return own

@@ -221,9 +221,12 @@ class SaleOrder(models.Model):
         self.ensure_one()
         return self.state == "sale"
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        return self._asm_create_attributed(super().create, vals_list)
+
     def write(self, vals):
-        self._asm_check_attribution_frozen(vals)
-        return super().write(vals)
+        return self._asm_write_attributed(super().write, vals)
 
     def _get_asm_owner_key(self):
         self.ensure_one()

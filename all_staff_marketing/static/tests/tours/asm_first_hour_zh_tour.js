@@ -365,13 +365,12 @@ registry.category("web_tour.tours").add("asm_zh_crm_referrer_tour", {
             trigger: ".o_form_view .o_notebook .tab-pane.active .o_form_label:contains('推荐人')",
         },
         {
-            content: "The referrer is the participant",
-            trigger: ".o_form_view .o_notebook .tab-pane.active .o_field_widget[name=referrer_id] input",
-            run() {
-                if (this.anchor.value !== "王小明") {
-                    throw new Error(`the referrer shown is "${this.anchor.value}"`);
-                }
-            },
+            content: "The referrer is the participant, read-only for the salesperson",
+            trigger: ".o_form_view .o_notebook .tab-pane.active .o_field_widget.o_readonly_modifier[name=referrer_id]:contains('王小明')",
+        },
+        {
+            content: "The shares are read-only for the salesperson (an officer chooses them)",
+            trigger: ".o_form_view .o_notebook .tab-pane.active .o_field_widget.o_readonly_modifier[name=salesperson_share]",
         },
     ],
 });
