@@ -104,14 +104,21 @@ class TestSecurityFuzz(HttpCase):
             )
             return record, employee
 
-        foreign = [
+        # every group of Odoo's default user template, plus the foreign
+        # administrator groups it gives when their apps are installed (a user made
+        # before an addon changed the template keeps them)
+        foreign = {
             "base.group_user",
             "sales_team.group_sale_manager",
             "account.group_account_manager",
             "hr.group_hr_manager",
-        ]
+        }
         if env.ref("payroll.group_payroll_manager", raise_if_not_found=False):
-            foreign.append("payroll.group_payroll_manager")
+            foreign.add("payroll.group_payroll_manager")
+        template = env.ref("base.default_user", raise_if_not_found=False)
+        if template:
+            foreign |= set(template.groups_id.get_external_id().values()) - {""}
+        cls.default_template_groups = sorted(foreign)
         roles = {
             "participant": "base.group_user," + GROUP % "participant",
             "officer": "base.group_user," + GROUP % "officer",
@@ -121,7 +128,7 @@ class TestSecurityFuzz(HttpCase):
             + ",".join(
                 GROUP % f"approver_{level}" for level in ("first", "second", "final")
             ),
-            "default_template": ",".join(foreign),
+            "default_template": ",".join(cls.default_template_groups),
             "portal": "base.group_portal",
         }
         cls.users = {}
@@ -508,6 +515,140 @@ class TestSecurityFuzz(HttpCase):
             },
         }
         return vals[model]
+
+    # ------------------------------------------------------- the attribution
+
+    def _attributed_documents(self):
+        """A referred lead, quotation and draft invoice of the beneficiary."""
+        env = self.env
+        customer = env["res.partner"].create({"name": "Fuzz Attributed Customer"})
+        product = env["product.product"].create({"name": "Fuzz product"})
+        attribution = {
+            "referrer_id": self.beneficiary.id,
+            "referral_mode": "handoff",
+            "referrer_share": 70.0,
+            "salesperson_share": 30.0,
+            "service_share": 0.0,
+        }
+        line = {"product_id": product.id, "price_unit": 1000.0}
+        return {
+            "crm.lead (referred)": env["crm.lead"].create(
+                {"name": "Fuzz referral", "type": "opportunity", **attribution}
+            ),
+            "sale.order (quotation)": env["sale.order"].create(
+                {
+                    "partner_id": customer.id,
+                    "order_line": [Command.create(dict(line))],
+                    **attribution,
+                }
+            ),
+            "account.move (draft invoice)": env["account.move"].create(
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": customer.id,
+                    "invoice_line_ids": [Command.create(dict(line))],
+                    **attribution,
+                }
+            ),
+        }
+
+    def _attribution_attacks(self, record, user):
+        """Values a user may try on the attribution of ``record``: each changes it."""
+        own = user.employee_id or self.beneficiary
+        attacks = [
+            {"referrer_id": own.id if own != record.referrer_id else False},
+            {"referral_mode": "direct"},
+            {"referral_deal_type": "followup"},
+            {"service_employee_id": own.id},
+            {"referrer_share": 0.0, "salesperson_share": 100.0},
+            {"referrer_share": 60.0, "salesperson_share": 30.0, "service_share": 10.0},
+            {"referral_excluded": True, "referral_exclusion_reason": "fuzz"},
+            {"referrer_id": False},
+        ]
+        if "asm_landmark" in record._fields:
+            attacks.append({"asm_landmark": True})
+        return attacks
+
+    @mute_logger("odoo.models", "odoo.addons.base.models.ir_rule")
+    def test_attribution_fuzz(self):
+        """Only officers and managers change who brought a deal in and the split."""
+        documents = self._attributed_documents()
+        fnames = (
+            "referrer_id",
+            "referral_mode",
+            "referral_deal_type",
+            "service_employee_id",
+            "referrer_share",
+            "salesperson_share",
+            "service_share",
+            "referral_excluded",
+        )
+        before = {name: doc.read(fnames)[0] for name, doc in documents.items()}
+        contexts = {"no key": {}, "every key": HOSTILE_KEYS}
+        choosers = {"officer", "manager"}
+        covered = Counter()
+        wrongly_accepted = []
+        for name, document in documents.items():
+            for role, user in self.users.items():
+                for vals in self._attribution_attacks(document, user):
+                    for key_name, context in contexts.items():
+                        target = document.with_user(user).with_context(**context)
+                        # dict(): write() may add keys to the dict it gets
+                        accepted = self._accepted(target.write, dict(vals))
+                        covered["writes"] += 1
+                        if accepted and role not in choosers:
+                            wrongly_accepted.append(
+                                f"{role} wrote {sorted(vals)} on {name} ({key_name})"
+                            )
+        # and once as a logged-in client of the default template, through JSON-RPC
+        user = self.users["default_template"]
+        self.authenticate(user.login, f"{user.login}-pw-1")
+        for name, document in documents.items():
+            with self.assertRaises(JsonRpcException, msg=name) as refusal:
+                with mute_logger("odoo.http"):
+                    self.make_jsonrpc_request(
+                        f"/web/dataset/call_kw/{document._name}/write",
+                        {
+                            "model": document._name,
+                            "method": "write",
+                            "args": [
+                                document.ids,
+                                {"referrer_id": user.employee_id.id},
+                            ],
+                            "kwargs": {"context": HOSTILE_KEYS},
+                        },
+                    )
+            self.assertIn(str(refusal.exception), RPC_REFUSED, name)
+            covered["writes"] += 1
+        self.env.invalidate_all()
+        after = {name: doc.read(fnames)[0] for name, doc in documents.items()}
+        self.assertEqual(after, before, "a refused write changed an attribution")
+        report = (
+            f"security fuzz (attribution): {covered['writes']} writes over "
+            f"{len(documents)} documents, {len(self.users)} roles (default template: "
+            f"{', '.join(self.default_template_groups)}), {len(contexts)} contexts; "
+            f"{len(wrongly_accepted)} accepted outside officers and managers"
+        )
+        print(report)
+        _logger.info(report)
+        self.assertFalse(wrongly_accepted, "\n".join(wrongly_accepted[:40]))
+        # the same writes go through for an officer who has the apps' rights:
+        # what refuses the others is the attribution check, not a missing right
+        chooser = new_test_user(
+            self.env,
+            login="asm_fz_chooser",
+            groups="base.group_user,all_staff_marketing.group_officer,"
+            "sales_team.group_sale_manager,account.group_account_manager",
+        )
+        for name, document in documents.items():
+            for vals in self._attribution_attacks(
+                document, self.users["default_template"]
+            ):
+                self.assertTrue(
+                    self._accepted(document.with_user(chooser).write, dict(vals)),
+                    f"an officer with Sales and Invoicing rights could not write "
+                    f"{sorted(vals)} on {name}",
+                )
 
     def test_write_fuzz_through_call_kw(self):
         """One pass of the write fuzz as logged-in clients through JSON-RPC."""
