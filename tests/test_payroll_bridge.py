@@ -290,6 +290,33 @@ class TestPayrollBridge(StatementCase):
                 self.alice, date(2025, 3, 1), date(2025, 3, 31)
             )
 
+    def test_default_template_gives_no_payroll_rights(self):
+        """OCA payroll put its administrators in the default user template, so
+        every new user read every payslip and its commission input: no more."""
+        template = self.env.ref("base.default_user")
+        payroll_groups = self.env.ref("payroll.group_payroll_user") | self.env.ref(
+            "payroll.group_payroll_manager"
+        )
+        self.assertFalse(template.groups_id & payroll_groups)
+        self._approve(self.alice_march)
+        slip = self._payslip()
+        slip.compute_sheet()
+        self.assertEqual(self._commission_input(slip).amount, 600.0)
+        # a user made from the template, as Settings > Users > New does
+        newcomer = (
+            self.env["res.users"]
+            .with_context(no_reset_password=True)
+            .create({"name": "Nina Newcomer", "login": "asm_newcomer"})
+        )
+        self.assertTrue(newcomer.has_group("base.group_user"))
+        self.assertFalse(newcomer.groups_id & payroll_groups)
+        with self.assertRaises(AccessError):
+            slip.with_user(newcomer).read(["name"])
+        with self.assertRaises(AccessError):
+            self._commission_input(slip).with_user(newcomer).read(["amount"])
+        # the payroll groups stay with who was given them on purpose
+        self.assertTrue(self.user_payroll.has_group("payroll.group_payroll_manager"))
+
     def test_paid_by_payroll_only(self):
         finance = self._new_user("asm_fin_p", "base.group_user," + GROUP % "finance")
         self._approve(self.alice_march)
