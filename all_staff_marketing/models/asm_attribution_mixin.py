@@ -96,6 +96,7 @@ class AsmAttributionMixin(models.AbstractModel):
     )
     referral_exclusion_reason = fields.Char(string="Exclusion Reason", tracking=True)
     asm_can_edit_attribution = fields.Boolean(
+        string="Can Choose the Attribution",
         compute="_compute_asm_can_edit_attribution",
         help="Technical: the user is an All-Staff Marketing officer or manager, who "
         "alone chooses the attribution; for anybody else it is derived.",
