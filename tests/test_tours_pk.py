@@ -59,3 +59,29 @@ class TestToursPk(HttpCase):
         self.env.invalidate_all()
         self.assertEqual(competition.state, "closed")
         self.assertTrue(competition.review_ids)
+
+    def test_manager_creates_a_competition_in_its_form(self):
+        """Issue #24 items 1-2: saved from the form, with a hand-picked member who
+        has no department, whose fee follows the level before saving."""
+        manager = new_test_user(
+            self.env, login="asm_tour_pk_creator", groups=MANAGER, name="PK Creator"
+        )
+        nadia = self.env["hr.employee"].create({"name": "Nadia NoDept"})
+        self.assertFalse(nadia.department_id)
+        self.start_tour(
+            "/odoo/action-all_staff_marketing.asm_pk_competition_action",
+            "asm_pk_form_tour",
+            login=manager.login,
+        )
+        competition = self.env["asm.pk.competition"].search(
+            [("name", "=", "Tour Form PK")]
+        )
+        self.assertEqual(competition.state, "draft")
+        self.assertEqual(competition.create_uid, manager)
+        self.assertEqual(
+            [
+                (m.team_id.name, m.employee_id, m.level, m.fee)
+                for m in competition.member_ids
+            ],
+            [("Tour Eagles", nadia, "supervisor", 200.0)],
+        )

@@ -103,8 +103,20 @@ class AsmPkMember(models.Model):
         "competition_id.fee_director",
     )
     def _compute_fee(self):
+        # a team dialog of a competition not saved yet has no competition: the
+        # form sends the fees it shows, for the preview only (once saved, the fee
+        # is the competition's, whatever the context)
+        preview = self.env.context.get("asm_pk_fees")
+        preview = preview if isinstance(preview, dict) else {}
         for member in self:
-            member.fee = member.competition_id[f"fee_{member.level or 'staff'}"]
+            level = member.level or "staff"
+            if member.competition_id:
+                member.fee = member.competition_id[f"fee_{level}"]
+            else:
+                try:
+                    member.fee = float(preview.get(level) or 0.0)
+                except (TypeError, ValueError):
+                    member.fee = 0.0
 
     @api.constrains("employee_id", "team_id")
     def _check_one_team(self):
