@@ -57,6 +57,26 @@ class TestFirstHourReferral(AsmAttrCase):
         self.assertTrue(order.referral_excluded)
         self.assertIn("Staff price", order.referral_exclusion_reason)
 
+    def test_1_employee_price_is_never_a_customers_default(self):
+        """Issue #24 item 3: with the employee price list first (the demo had no
+        other), every new quotation got it and earned nothing."""
+        Pricelist = self.env["product.pricelist"]
+        others = Pricelist.search([("company_id", "in", [self.company.id, False])])
+        others.write({"sequence": 50})
+        staff = Pricelist.create(
+            {"name": "Staff price", "asm_employee_price": True, "sequence": 1}
+        )
+        self.assertEqual(Pricelist.search([], limit=1), staff)
+        order = self.env["sale.order"].create({"partner_id": self.customer.id})
+        self.assertNotEqual(order.pricelist_id, staff)
+        self.assertFalse(order.referral_excluded)
+        self.assertNotEqual(self.customer.property_product_pricelist, staff)
+        # where someone chooses it, it applies, and the order says it earns nothing
+        self.customer.property_product_pricelist = staff
+        chosen = self.env["sale.order"].create({"partner_id": self.customer.id})
+        self.assertEqual(chosen.pricelist_id, staff)
+        self.assertTrue(chosen.referral_excluded)
+
     def test_1_flag_set_later_and_feature_cannot_be_switched_off(self):
         self.internal._remove_group(self.pricelist_feature)
         pricelist = self.env["product.pricelist"].create({"name": "Retail"})

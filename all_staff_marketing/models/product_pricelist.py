@@ -1,5 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
+from odoo.osv import expression
 
 
 class ProductPricelist(models.Model):
@@ -8,9 +9,26 @@ class ProductPricelist(models.Model):
     asm_employee_price = fields.Boolean(
         string="Employee Price",
         help="Orders on this price list are staff (or friends) purchases at the "
-        "employee price: they earn no referral reward. Flagging a price list turns "
-        "the Pricelists feature on, so that saving the settings does not archive it.",
+        "employee price: they earn no referral reward. It is never a customer's "
+        "default price list: it applies only where chosen on the customer or the "
+        "order. Flagging a price list turns the Pricelists feature on, so that "
+        "saving the settings does not archive it.",
     )
+
+    def _get_partner_pricelist_multi_search_domain_hook(self, company_id):
+        """An employee price list is never a customer's default price list.
+
+        Odoo gives a customer without a price list the first active one of the
+        company: were it the employee price, every new quotation would earn no
+        reward. It applies only where someone chose it (on the customer or the
+        order), and the order says so ("No Reward").
+        """
+        return expression.AND(
+            [
+                super()._get_partner_pricelist_multi_search_domain_hook(company_id),
+                [("asm_employee_price", "=", False)],
+            ]
+        )
 
     @api.model_create_multi
     def create(self, vals_list):
