@@ -189,6 +189,58 @@ class TestPayrollBridge(StatementCase):
         slip.action_payslip_done()
         self.assertEqual(self.alice_march.state, "approved")
 
+    def test_warnings_when_payroll_cannot_pay(self):
+        """Issue #24 item 4: a payslip without a running contract computed with no
+        lines and said nothing; the commission silently waited."""
+        # Bob has no contract; Bob is not in the officer's team: the manager confirms
+        self._approve(self.bob_march, confirmed_by=self.user_manager)
+        self.assertRegex(self.bob_march.asm_payroll_warning, "no running contract")
+        slip = (
+            self.env["hr.payslip"]
+            .with_user(self.user_payroll)
+            .create(
+                {
+                    "name": "Bob March",
+                    "employee_id": self.bob.id,
+                    "date_from": "2025-03-01",
+                    "date_to": "2025-03-31",
+                }
+            )
+        )
+        self.assertRegex(
+            slip.asm_commission_warning,
+            r"1 approved commission statement\(s\) of Bob .*no running contract",
+        )
+        finance = self._new_user("asm_fin_w", "base.group_user," + GROUP % "finance")
+        self.assertRegex(
+            self.bob.with_user(finance).asm_payroll_warning, "no running contract"
+        )
+        # a contract whose structure lacks the commission rule
+        self.env["hr.contract"].create(
+            {
+                "name": "Bob 2025",
+                "employee_id": self.bob.id,
+                "wage": 4000.0,
+                "date_start": "2025-01-01",
+                "struct_id": self.structure_plain.id,
+                "state": "open",
+            }
+        )
+        self.env.invalidate_all()
+        self.assertRegex(
+            self.bob_march.asm_payroll_warning,
+            f"{self.structure_plain.name}.*has no commission rule",
+        )
+        slip.struct_id = self.structure_plain
+        self.assertRegex(slip.asm_commission_warning, "has no commission rule")
+        # Alice's contract pays: no warning, before and after her payslip
+        self._approve(self.alice_march)
+        self.assertFalse(self.alice_march.asm_payroll_warning)
+        alice_slip = self._payslip()
+        self.assertFalse(alice_slip.asm_commission_warning)
+        alice_slip.compute_sheet()
+        self.assertFalse(self.alice.with_user(finance).asm_payroll_warning)
+
     def test_inputs_of_a_new_payslip(self):
         self._approve(self.alice_march)
         slip = self.env["hr.payslip"].new(

@@ -22,6 +22,64 @@ class HrPayslip(models.Model):
         f"{COMMISSION_CODE} input.",
     )
 
+    asm_commission_warning = fields.Char(
+        string="Commission Warning",
+        compute="_compute_asm_commission_warning",
+        help="Approved commission statements of the employee that this payslip "
+        "cannot pay, and why.",
+    )
+
+    @api.depends(
+        "state", "employee_id", "contract_id", "struct_id", "date_to", "credit_note"
+    )
+    def _compute_asm_commission_warning(self):
+        slips = self.filtered(
+            lambda slip: slip.state in ("draft", "verify")
+            and not slip.credit_note
+            and slip.employee_id
+            and slip.date_to
+        )
+        # system read: the warning says that statements wait, not what they hold
+        waiting = dict(
+            self.env["asm.statement"]
+            .sudo()
+            ._read_group(
+                [
+                    ("employee_id", "in", slips.employee_id.ids),
+                    ("state", "=", "approved"),
+                    ("payslip_id", "=", False),
+                ],
+                ["employee_id"],
+                ["__count"],
+            )
+        )
+        for slip in self:
+            count = waiting.get(slip.employee_id, 0) if slip in slips else 0
+            warning = False
+            if count:
+                if not slip._get_employee_contracts():
+                    warning = self.env._(
+                        "%(count)s approved commission statement(s) of %(employee)s "
+                        "wait, but this payslip has no running contract: it pays "
+                        "nothing. Create (and run) a contract in Payroll › Contracts "
+                        "with a salary structure that has the commission rule "
+                        "(%(code)s).",
+                        count=count,
+                        employee=slip.employee_id.name,
+                        code=COMMISSION_CODE,
+                    )
+                elif not slip._pays_asm_commissions():
+                    warning = self.env._(
+                        "%(count)s approved commission statement(s) of %(employee)s "
+                        "wait, but this payslip's salary structure has no commission "
+                        "rule (%(code)s): it does not pay them. Use a structure "
+                        "that has the rule.",
+                        count=count,
+                        employee=slip.employee_id.name,
+                        code=COMMISSION_CODE,
+                    )
+            slip.asm_commission_warning = warning
+
     def _check_asm_payroll_user(self):
         """Payroll users pay statements they may not read: check, then sudo."""
         if not self.env.su and not self.env.user.has_group(PAYROLL_USER):
