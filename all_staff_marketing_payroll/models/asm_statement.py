@@ -30,8 +30,7 @@ class AsmStatement(models.Model):
     @api.depends("state", "payslip_id", "employee_id", "company_id", "date_to")
     def _compute_asm_payroll_warning(self):
         warnings = self.filtered(
-            lambda statement: statement.state == "approved"
-            and not statement.payslip_id
+            lambda statement: statement.state == "approved" and not statement.payslip_id
         )._asm_get_payroll_warnings()
         for statement in self:
             statement.asm_payroll_warning = warnings.get(statement.id, False)
@@ -75,7 +74,7 @@ class AsmStatement(models.Model):
                 warnings[statement.id] = self.env._(
                     "Payroll cannot pay this statement: %(employee)s has no running "
                     "contract in %(company)s. Create (and run) a contract in "
-                    "Payroll › Contracts with a salary structure that has the "
+                    "Payroll > Contracts with a salary structure that has the "
                     "commission rule (%(code)s); the next payslip then pays it.",
                     employee=employee,
                     company=statement.company_id.name,

@@ -61,7 +61,7 @@ class HrPayslip(models.Model):
                     warning = self.env._(
                         "%(count)s approved commission statement(s) of %(employee)s "
                         "wait, but this payslip has no running contract: it pays "
-                        "nothing. Create (and run) a contract in Payroll › Contracts "
+                        "nothing. Create (and run) a contract in Payroll > Contracts "
                         "with a salary structure that has the commission rule "
                         "(%(code)s).",
                         count=count,
