@@ -71,6 +71,26 @@ class TestRuleDates(CommissionCase):
         self.assertEqual(self._lines(new).amount, 200)
         self.assertEqual(self._lines(new).rule_id, rule)
 
+    def test_back_dated_invoice_uses_a_rule_valid_from_its_date(self):
+        """Issue #24 item 6: a new rule starts today, so a back-dated invoice used
+        the older rule with no hint. With Valid From set back, it applies; the line
+        says why, and the new rule comes after the existing one (no tie)."""
+        self.rule.action_unarchive()
+        rule = self._new_rule()
+        self.assertGreater(rule.sequence, self.rule.sequence)
+        rule.with_user(self.manager).write(
+            {"date_from": self.last_month - timedelta(days=30), "sequence": 1}
+        )
+        invoice = self._sale(20000, self.today, invoice_date=self.last_month)
+        lines = self._lines(invoice)
+        # 1 % of 20,000 = 200 to the referrer (share 100 %), under the new rule
+        self.assertEqual((lines.rule_id, lines.amount), (rule, 200))
+        self.assertIn("invoice date", lines.rule_note)
+        # a rule valid only from today does not apply to that invoice
+        rule.date_from = self.today
+        other = self._sale(10000, self.today, invoice_date=self.last_month)
+        self.assertEqual(self._lines(other).rule_id, self.rule)
+
     def test_apply_rules_to_past_payments_once_logged(self):
         old = self._sale(100000, self.last_month)
         older = self._sale(30000, self.last_month - timedelta(days=40))

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import SQL, format_amount, split_every
+from odoo.tools import SQL, format_amount, format_date, split_every
 from odoo.tools.date_utils import end_of
 from odoo.tools.sql import create_index, drop_index
 
@@ -317,6 +317,12 @@ class AsmCommissionLine(models.Model):
     uplift_pct = fields.Float(
         string="Landmark Uplift (%)", help="Extra percentage for landmark projects."
     )
+    rule_note = fields.Char(
+        string="Why This Rule",
+        compute="_compute_rule_note",
+        help="Rules match the invoice date: the rule that applied and why a rule "
+        "valid only from a later date did not.",
+    )
     explanation = fields.Char(
         compute="_compute_explanation",
         help="Why the amount is what it is: days late and deduction, the reason of "
@@ -370,6 +376,20 @@ class AsmCommissionLine(models.Model):
         )
         for line in self:
             line.invoice_pending = line.sudo().invoice_id.id in pending
+
+    @api.depends("rule_id", "invoice_id.invoice_date")
+    def _compute_rule_note(self):
+        for line in self:
+            invoice_date = line.sudo().invoice_id.invoice_date
+            if not line.rule_id or not invoice_date:
+                line.rule_note = False
+                continue
+            line.rule_note = self.env._(
+                "First rule, by sequence, valid on the invoice date %(date)s whose "
+                "filters all match; rules valid only from a later date do not apply "
+                "to this invoice.",
+                date=format_date(self.env, invoice_date),
+            )
 
     @api.depends("days_late", "deduction_pct", "reason", "share_note")
     def _compute_explanation(self):

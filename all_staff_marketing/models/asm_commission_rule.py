@@ -172,9 +172,10 @@ class AsmCommissionRule(models.Model):
 
     name = fields.Char(required=True, translate=True)
     sequence = fields.Integer(
-        default=10,
+        default=lambda self: self._default_sequence(),
         help="Rules are tried from the lowest sequence; for each invoice line and "
-        "beneficiary the first matching rule wins and the others are ignored.",
+        "beneficiary the first matching rule wins and the others are ignored. A new "
+        "rule comes after the existing ones (never a tie): move it up to try it first.",
     )
     active = fields.Boolean(default=True)
     company_id = fields.Many2one(
@@ -283,6 +284,21 @@ class AsmCommissionRule(models.Model):
         help="Active rules tried after this one (higher sequence) whose filters are "
         "equal or narrower: this rule matches first, so they never apply.",
     )
+
+    @api.model
+    def _default_sequence(self):
+        """After every rule of the company (and the global ones): a new rule never
+        ties with an existing one, whose order would then hang on creation order."""
+        last = (
+            self.with_context(active_test=False)
+            .sudo()
+            .search(
+                [("company_id", "in", [False, self.env.company.id])],
+                order="sequence desc",
+                limit=1,
+            )
+        )
+        return (last.sequence + 10) if last else 10
 
     @api.depends("company_id")
     def _compute_currency_id(self):
