@@ -342,9 +342,8 @@ registry.category("web_tour.tours").add("asm_zh_crm_referrer_tour", {
             run: "click",
         },
         {
-            content: "Show every opportunity (the referral has no salesperson yet)",
-            trigger: ".o_searchview_facet .o_facet_remove",
-            run: "click",
+            content: "The pipeline opens on My Pipeline or Referrals to Pick Up",
+            trigger: ".o_searchview_facet:contains('待接手的推荐')",
         },
         {
             content: "The card shows the referrer's avatar",
