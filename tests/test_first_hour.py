@@ -77,6 +77,25 @@ class TestFirstHourReferral(AsmAttrCase):
         self.assertEqual(chosen.pricelist_id, staff)
         self.assertTrue(chosen.referral_excluded)
 
+    def test_commission_groups_do_not_add_rates(self):
+        """Issue #24 item 10: grouped commission lists summed rates, multipliers
+        and shares; amounts still add up, days late show the longest delay."""
+        described = self.env["asm.commission.line"].fields_get(
+            ["rate", "multiplier", "share", "deduction_pct", "paid_ratio", "amount"],
+            ["aggregator"],
+        )
+        self.assertEqual(
+            {name: info.get("aggregator") for name, info in described.items()},
+            {
+                "rate": None,
+                "multiplier": None,
+                "share": None,
+                "deduction_pct": None,
+                "paid_ratio": None,
+                "amount": "sum",
+            },
+        )
+
     def test_1_flag_set_later_and_feature_cannot_be_switched_off(self):
         self.internal._remove_group(self.pricelist_feature)
         pricelist = self.env["product.pricelist"].create({"name": "Retail"})

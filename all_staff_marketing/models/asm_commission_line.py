@@ -201,12 +201,13 @@ class AsmCommissionLine(models.Model):
         currency_field="currency_id",
         help="Collected untaxed amount, margin or event amount the rate applies to.",
     )
-    rate = fields.Float(string="Rate (%)", digits=(16, 4))
+    # rates, multipliers, shares and ratios do not add up: no group total
+    rate = fields.Float(string="Rate (%)", digits=(16, 4), aggregator=None)
     tier_label = fields.Char(string="Tier", help="Contract-size tier that applied.")
-    multiplier = fields.Float(default=1.0, digits=(16, 4))
-    share = fields.Float(string="Share (%)", default=100.0)
-    days_late = fields.Integer()
-    deduction_pct = fields.Float(string="Late Deduction (%)")
+    multiplier = fields.Float(default=1.0, digits=(16, 4), aggregator=None)
+    share = fields.Float(string="Share (%)", default=100.0, aggregator=None)
+    days_late = fields.Integer(aggregator="max")
+    deduction_pct = fields.Float(string="Late Deduction (%)", aggregator=None)
     gross_amount = fields.Monetary(
         currency_field="currency_id", help="Amount before the late-payment deduction."
     )
@@ -292,6 +293,7 @@ class AsmCommissionLine(models.Model):
     paid_ratio = fields.Float(
         string="Paid Part",
         digits=(16, 8),
+        aggregator=None,
         help="Part of the invoice total (taxes included, in the invoice currency) "
         "paid in money by this payment (negative: paid back). Write-offs, "
         "credit notes and exchange differences are not money.",
@@ -315,7 +317,9 @@ class AsmCommissionLine(models.Model):
         "monthly quota of business departments.",
     )
     uplift_pct = fields.Float(
-        string="Landmark Uplift (%)", help="Extra percentage for landmark projects."
+        string="Landmark Uplift (%)",
+        aggregator=None,
+        help="Extra percentage for landmark projects.",
     )
     rule_note = fields.Char(
         string="Why This Rule",
