@@ -127,6 +127,19 @@ class TestPkCompetition(AsmCase):
     # ------------------------------------------------------------------
     # tests
     # ------------------------------------------------------------------
+
+    def test_default_time_zone_of_a_chinese_company(self):
+        """Issue #24 item 10: the PK time zone defaulted to UTC (5 pm UTC is 1 am in
+        Beijing) when neither the company nor the user had one."""
+        company = self.env.company
+        company.partner_id.tz = False
+        company.country_id = self.env.ref("base.cn")
+        self.env.user.tz = False
+        Competition = self.env["asm.pk.competition"]
+        self.assertEqual(Competition._default_tz(), "Asia/Shanghai")
+        company.partner_id.tz = "Asia/Hong_Kong"
+        self.assertEqual(Competition._default_tz(), "Asia/Hong_Kong")
+
     def test_split_amount(self):
         self.assertEqual(split_amount(3400.0, [1, 1]), [1700.0, 1700.0])
         self.assertEqual(split_amount(1700.0, [1] * 5), [340.0] * 5)

@@ -224,7 +224,15 @@ class AsmPkCompetition(models.Model):
 
     @api.model
     def _default_tz(self):
-        return self.env.company.partner_id.tz or self.env.user.tz or "UTC"
+        """The company's time zone, the user's, else the main one of the company's
+        country (a Chinese company closes at 17:00 Beijing time, not UTC)."""
+        company = self.env.company
+        country_zones = pytz.country_timezones.get(company.country_id.code or "", [])
+        return (
+            company.partner_id.tz
+            or self.env.user.tz
+            or (country_zones[0] if country_zones else "UTC")
+        )
 
     @api.constrains("date_start", "date_end", "closing_hour")
     def _check_dates(self):
