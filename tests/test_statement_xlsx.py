@@ -72,6 +72,8 @@ class TestStatementXlsx(StatementCase):
         self.assertEqual(total[0], "Total")
         self.assertEqual(total[col["Net"]], "=SUM(Q2:Q4)")
         self.assertEqual(total[col["Gross"]], "=SUM(N2:N4)")
+        # issue #24 item 10: bases (invoice amounts, fees, rewards) have no total
+        self.assertIsNone(total[col["Base"]])
         self.assertEqual(sum(row[col["Net"]] for row in lines), 7100.0)
         # formats: company currency, real dates, frozen header, fitted widths
         net_cell = sheet.cell(row=2, column=col["Net"] + 1)

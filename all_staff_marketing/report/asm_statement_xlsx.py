@@ -141,7 +141,9 @@ class AsmStatementXlsx(models.AbstractModel):
                 "key": "base",
                 "header": self.env._("Base"),
                 "type": "money",
-                "total": True,
+                # no total: invoice bases, fees and reward amounts do not add up
+                # (the summary sheet's Collected counts each payment once)
+                "total": False,
                 "value": lambda line: line.base_amount,
             },
             {
