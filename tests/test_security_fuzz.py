@@ -17,6 +17,9 @@ import logging
 from collections import Counter
 
 from odoo import Command
+from odoo.addons.all_staff_marketing.models.asm_attribution_mixin import (
+    FROZEN_ATTRIBUTION_FIELDS,
+)
 from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
 from odoo.models import MAGIC_COLUMNS
 from odoo.tests import HttpCase, new_test_user, tagged
@@ -573,17 +576,12 @@ class TestSecurityFuzz(HttpCase):
     def test_attribution_fuzz(self):
         """Only officers and managers change who brought a deal in and the split."""
         documents = self._attributed_documents()
-        fnames = (
-            "referrer_id",
-            "referral_mode",
-            "referral_deal_type",
-            "service_employee_id",
-            "referrer_share",
-            "salesperson_share",
-            "service_share",
-            "referral_excluded",
-        )
-        before = {name: doc.read(fnames)[0] for name, doc in documents.items()}
+
+        def attribution(doc):
+            fnames = [f for f in FROZEN_ATTRIBUTION_FIELDS if f in doc._fields]
+            return doc.read(fnames)[0]
+
+        before = {name: attribution(doc) for name, doc in documents.items()}
         contexts = {"no key": {}, "every key": HOSTILE_KEYS}
         choosers = {"officer", "manager"}
         covered = Counter()
@@ -621,7 +619,7 @@ class TestSecurityFuzz(HttpCase):
             self.assertIn(str(refusal.exception), RPC_REFUSED, name)
             covered["writes"] += 1
         self.env.invalidate_all()
-        after = {name: doc.read(fnames)[0] for name, doc in documents.items()}
+        after = {name: attribution(doc) for name, doc in documents.items()}
         self.assertEqual(after, before, "a refused write changed an attribution")
         report = (
             f"security fuzz (attribution): {covered['writes']} writes over "

@@ -211,6 +211,13 @@ class AsmAttributionMixin(models.AbstractModel):
                 changes.append((fname, old, new))
         return changes
 
+    def _asm_describe_changes(self, changes):
+        """The labels of the fields in ``changes``, for a message."""
+        return ", ".join(
+            self._fields[fname]._description_string(self.env)
+            for fname, __, __ in changes
+        )
+
     def _asm_check_attribution_frozen(self, vals):
         """Refuse changing the attribution of frozen documents (superuser excepted)."""
         if self.env.su or not set(FROZEN_ATTRIBUTION_FIELDS).intersection(vals):
@@ -227,10 +234,7 @@ class AsmAttributionMixin(models.AbstractModel):
                         "changes it with the Correct Attribution button of the "
                         "document, which reverses and recomputes its commissions.",
                         doc=rec.display_name,
-                        fields=", ".join(
-                            rec._fields[fname]._description_string(self.env)
-                            for fname, __, __ in changes
-                        ),
+                        fields=rec._asm_describe_changes(changes),
                     )
                 )
 
@@ -303,10 +307,7 @@ class AsmAttributionMixin(models.AbstractModel):
                         "(from the opportunity or the customer's owner) or ask an "
                         "officer to change them.",
                         doc=rec.display_name,
-                        fields=", ".join(
-                            rec._fields[fname]._description_string(self.env)
-                            for fname, __, __ in changes
-                        ),
+                        fields=rec._asm_describe_changes(changes),
                     )
                 )
 
