@@ -128,6 +128,22 @@ class TestPkCompetition(AsmCase):
     # tests
     # ------------------------------------------------------------------
 
+    def test_fee_preview_key_changes_no_stored_fee(self):
+        """The form's fee preview (``asm_pk_fees``, for a dialog of a competition
+        not saved yet) never sets a fee: a saved member pays the competition's."""
+        hostile = {"asm_pk_fees": {"staff": 99999.0, "supervisor": 99999.0}}
+        # the manager creates it (teams and members included) with the key
+        self.Competition = self.Competition.with_context(**hostile)
+        competition = self._competition("Fee preview", "2026-04-01", "2026-04-30")
+        fees = sorted(competition.member_ids.mapped("fee"))
+        # 3 staff at 100 and a supervisor at 200 per team (the defaults)
+        self.assertEqual(set(fees), {100.0, 200.0})
+        member = competition.member_ids.filtered(lambda m: m.level == "staff")[:1]
+        member.with_user(self.user_manager).with_context(**hostile).write(
+            {"level": "supervisor"}
+        )
+        self.assertEqual(member.fee, 200.0)
+
     def test_default_time_zone_of_a_chinese_company(self):
         """Issue #24 item 10: the PK time zone defaulted to UTC (5 pm UTC is 1 am in
         Beijing) when neither the company nor the user had one."""

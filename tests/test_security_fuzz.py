@@ -44,6 +44,9 @@ HOSTILE_KEYS = {
     "asm_merge_lead_ids": [1, 2, 3],
     "asm_line_key_suffix": "/fuzz",
     "asm_my_referral": True,
+    # the PK form's fee preview for a competition not saved yet
+    "asm_pk_fees": {"staff": 99999, "supervisor": 99999},
+    "asm_pk_company_id": 1,
     "asm_workflow": True,
     # Odoo core
     "tracking_disable": True,

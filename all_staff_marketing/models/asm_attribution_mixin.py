@@ -279,6 +279,11 @@ class AsmAttributionMixin(models.AbstractModel):
             return vals_list, [{} for __ in vals_list]
         kept_list, claims = [], []
         for vals in vals_list:
+            if not set(FROZEN_ATTRIBUTION_FIELDS).intersection(vals):
+                # nothing to derive: no lookup (owners, reversed invoice) per write
+                kept_list.append(vals)
+                claims.append({})
+                continue
             own = self._asm_get_own_attribution(vals)
             kept, claimed = {}, {}
             for fname, value in vals.items():
